@@ -1,0 +1,287 @@
+//! The cleaning stage: from the lines a page layout left ([`RawDoc`]) to the
+//! clean [`Document`], with a [`Report`] of every edit.
+//!
+//! Each pass is a small named function in its own module with its own kind
+//! of report entry:
+//!
+//! | pass | module | report kinds |
+//! |---|---|---|
+//! | spacing | [`spacing`] | `spacing` |
+//! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer` |
+//! | metadata | [`meta`] | `metadata` |
+//! | language labels | [`sections`] | `section-label` |
+//! | headings | [`headings`] | `heading-join` |
+//! | lists | [`lists`] | — (items keep their marker) |
+//! | unwrap | [`unwrap`] | `line-join` |
+//! | dehyphenation | [`hyphen`] | `dehyphenated`, `hyphen-kept`, `hyphen-undecided` |
+//!
+//! Nothing is dropped silently: the non-white-space characters of the
+//! document are those of the input minus the removals in the report, in
+//! order (a property test checks this).
+
+pub mod chars;
+pub mod flow;
+pub mod furniture;
+pub mod headings;
+pub mod hyphen;
+pub mod lists;
+pub mod meta;
+pub mod report;
+pub mod sections;
+pub mod spacing;
+pub mod unwrap;
+
+use crate::input::RawDoc;
+use crate::model::{Block, BlockKind, Document, Meta, Provenance};
+use flow::Flow;
+use hyphen::{HyphenChoice, Lexicon};
+use lists::{parse_marker, ListSequence};
+pub use report::{Edit, EditKind, Report};
+use sections::{Item, Label, LanguageDetector};
+
+/// A source line as the passes see it.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub text: String,
+    pub page: usize,
+    pub number: usize,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    /// Text, or a blank line when empty.
+    Text,
+    /// Taken out of the text (and reported).
+    Removed,
+    /// A language label, kept in the model rather than the text.
+    Label(Label),
+}
+
+impl Line {
+    pub fn new(text: &str, page: usize, number: usize) -> Line {
+        Line {
+            text: text.to_string(),
+            page,
+            number,
+            role: Role::Text,
+        }
+    }
+
+    pub fn is_text(&self) -> bool {
+        self.role == Role::Text
+    }
+
+    /// Text that is not blank.
+    pub fn is_content(&self) -> bool {
+        self.is_text() && !self.text.is_empty()
+    }
+
+    fn remove(&mut self) {
+        self.role = Role::Removed;
+    }
+
+    fn make_label(&mut self, label: Label) {
+        self.role = Role::Label(label);
+    }
+}
+
+/// The outcome of cleaning: the document and what was done to get it.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    pub document: Document,
+    pub report: Report,
+}
+
+/// Runs every cleaning pass over `raw`.
+pub fn clean(raw: &RawDoc) -> Cleaned {
+    let mut report = Report::default();
+    let mut lines: Vec<Line> = raw
+        .lines()
+        .map(|(page, line)| Line::new(&line.text, page, line.number))
+        .collect();
+    spacing::normalize_spacing(&mut lines, &mut report);
+    furniture::remove_page_numbers(&mut lines, &mut report);
+    furniture::remove_running_lines(&mut lines, &mut report);
+    let date = meta::find_date(&lines, &mut report);
+    sections::take_labels(&mut lines, &mut report);
+
+    let flow = Flow::new(&lines);
+    let lexicon = Lexicon::from_lines(flow.lines.iter().map(|l| l.text));
+    let items = assemble(&flow, &lexicon, &mut report);
+    let sections = sections::group_sections(items, &LanguageDetector::default());
+
+    let mut languages: Vec<String> = Vec::new();
+    for section in &sections {
+        if !languages.contains(&section.lang) {
+            languages.push(section.lang.clone());
+        }
+    }
+    let document = Document {
+        meta: Meta {
+            date,
+            languages,
+            source: raw.source.clone(),
+            ..Meta::default()
+        },
+        sections,
+    };
+    Cleaned { document, report }
+}
+
+/// A block being built from consecutive lines.
+struct OpenBlock {
+    kind: BlockKind,
+    provenance: Provenance,
+    /// Flow index of its last line.
+    last: usize,
+}
+
+/// Turns the flow of lines into headings, list items and paragraphs.
+fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut open: Option<OpenBlock> = None;
+    let mut list = ListSequence::default();
+    let close = |open: &mut Option<OpenBlock>, items: &mut Vec<Item>| {
+        if let Some(block) = open.take() {
+            items.push(Item::Block(Block {
+                kind: block.kind,
+                lang: String::new(),
+                provenance: block.provenance,
+            }));
+        }
+    };
+    let mut i = 0;
+    while i < flow.lines.len() {
+        let line = &flow.lines[i];
+        if let Some(label) = line.label {
+            close(&mut open, &mut items);
+            items.push(Item::Label(label.clone()));
+            i += 1;
+            continue;
+        }
+        let heading = headings::heading_lines(flow, i);
+        if heading > 0 {
+            close(&mut open, &mut items);
+            let mut text = line.text.to_string();
+            let mut provenance = Provenance::default();
+            provenance.add_line(line.page, line.number);
+            for j in i + 1..i + heading {
+                join_lines(&mut text, flow, j - 1, j, EditKind::HeadingJoin, lexicon, report);
+                provenance.add_line(flow.lines[j].page, flow.lines[j].number);
+            }
+            items.push(Item::Block(Block {
+                kind: BlockKind::Heading { level: 1, text },
+                lang: String::new(),
+                provenance,
+            }));
+            i += heading;
+            continue;
+        }
+        let marker = parse_marker(line.text).filter(|m| list.accepts(m) && opens_item(flow, i, m));
+        let runs_on = marker.is_none()
+            && open
+                .as_ref()
+                .is_some_and(|b| unwrap::continues(flow, b.last, i));
+        match (&mut open, marker) {
+            (Some(block), None) if runs_on => {
+                let text = match &mut block.kind {
+                    BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } => text,
+                    BlockKind::Heading { .. } => unreachable!("headings are never left open"),
+                };
+                join_lines(text, flow, block.last, i, EditKind::LineJoin, lexicon, report);
+                block.provenance.add_line(line.page, line.number);
+                block.last = i;
+            }
+            (_, marker) => {
+                close(&mut open, &mut items);
+                let kind = match marker {
+                    Some(marker) => {
+                        list.record(&marker);
+                        BlockKind::ListItem {
+                            text: line.text[marker.len..].to_string(),
+                            marker: marker.text,
+                        }
+                    }
+                    None => BlockKind::Paragraph {
+                        text: line.text.to_string(),
+                    },
+                };
+                let mut provenance = Provenance::default();
+                provenance.add_line(line.page, line.number);
+                open = Some(OpenBlock {
+                    kind,
+                    provenance,
+                    last: i,
+                });
+            }
+        }
+        i += 1;
+    }
+    close(&mut open, &mut items);
+    items
+}
+
+/// A first item (`1.`) must not be a wrapped line that happens to start
+/// with a number: it follows a sentence or clause end, a wide gap, or nothing.
+fn opens_item(flow: &Flow, i: usize, marker: &lists::Marker) -> bool {
+    if marker.ordinal != Some(1) || i == 0 {
+        return true;
+    }
+    let previous = flow.lines[i - 1].text;
+    flow.is_label(i - 1)
+        || flow.gap_is_large(i)
+        || chars::ends_sentence(previous)
+        || previous.ends_with([':', '：'])
+}
+
+/// Appends line `b` to `text` (which ends with line `a`), rejoining a
+/// hyphenated word or putting the right separator between them, and
+/// reports the join.
+fn join_lines(
+    text: &mut String,
+    flow: &Flow,
+    a: usize,
+    b: usize,
+    join_kind: EditKind,
+    lexicon: &Lexicon,
+    report: &mut Report,
+) {
+    let (first, next) = (&flow.lines[a], flow.lines[b].text);
+    let tail_start = text.len() - last_word(text).len();
+    let before = format!("{}\n{}", &text[tail_start..], first_word(next));
+    let next_starts_word = next.chars().next().is_some_and(char::is_alphabetic);
+    let kind = if hyphen::ends_with_word_hyphen(text) && next_starts_word {
+        match lexicon.decide(text, next) {
+            HyphenChoice::Remove => {
+                text.pop();
+                EditKind::Dehyphenated
+            }
+            HyphenChoice::KeepKnown => EditKind::HyphenKept,
+            HyphenChoice::KeepUndecided => EditKind::HyphenUndecided,
+        }
+    } else {
+        let last = text.chars().next_back().unwrap_or(' ');
+        let first_next = next.chars().next().unwrap_or(' ');
+        text.push_str(chars::line_joiner(last, first_next));
+        join_kind
+    };
+    text.push_str(next);
+    let after = format!("{}{}", &text[tail_start..text.len() - next.len()], first_word(next));
+    report.push(kind, first.page, first.number, before, after);
+}
+
+/// The last white-space separated word, at most a few characters of it.
+fn last_word(text: &str) -> &str {
+    let word = text.rsplit(' ').next().unwrap_or(text);
+    let skip = word.chars().count().saturating_sub(12);
+    let start = word.char_indices().nth(skip).map_or(0, |(k, _)| k);
+    &word[start..]
+}
+
+/// The first white-space separated word, at most a few characters of it.
+fn first_word(text: &str) -> &str {
+    let word = text.split(' ').next().unwrap_or(text);
+    let end = word.char_indices().nth(12).map_or(word.len(), |(k, _)| k);
+    &word[..end]
+}

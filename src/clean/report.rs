@@ -1,0 +1,99 @@
+//! The edit report: every change a cleaning pass made, so an archivist can
+//! audit the cleaned text against its source.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What a pass did. Each pass has its own kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EditKind {
+    /// Leading, trailing or doubled spaces removed (spacing).
+    Spacing,
+    /// A bare page number removed (furniture).
+    PageNumber,
+    /// A running header repeated across pages removed (furniture).
+    RunningHeader,
+    /// A running footer repeated across pages removed (furniture).
+    RunningFooter,
+    /// Two lines of one paragraph or list item joined (unwrap).
+    LineJoin,
+    /// A heading wrapped over several lines joined (headings).
+    HeadingJoin,
+    /// A line-end hyphen removed and the word rejoined (dehyphenation).
+    Dehyphenated,
+    /// A line-end hyphen kept: the compound is known (dehyphenation).
+    HyphenKept,
+    /// A line-end hyphen kept because nothing decides it (dehyphenation).
+    HyphenUndecided,
+    /// A language label line moved from the text into the model (sections).
+    SectionLabel,
+    /// A metadata value read from a line that stays in the text (metadata).
+    Metadata,
+}
+
+impl EditKind {
+    /// Whether the edit takes the whole source line out of the text.
+    pub fn removes_line(self) -> bool {
+        matches!(
+            self,
+            EditKind::PageNumber
+                | EditKind::RunningHeader
+                | EditKind::RunningFooter
+                | EditKind::SectionLabel
+        )
+    }
+}
+
+/// One edit, at a source line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub kind: EditKind,
+    /// 1-based source page.
+    pub page: usize,
+    /// 1-based source line (for joins: the first of the two lines).
+    pub line: usize,
+    /// The text concerned before the edit (for joins: the end of the first
+    /// line, a line break `\n`, and the start of the next).
+    pub before: String,
+    /// The same text after the edit; empty for removals.
+    pub after: String,
+}
+
+/// All the edits of one cleaning run, in the order they were made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub edits: Vec<Edit>,
+}
+
+impl Report {
+    pub fn push(
+        &mut self,
+        kind: EditKind,
+        page: usize,
+        line: usize,
+        before: impl Into<String>,
+        after: impl Into<String>,
+    ) {
+        self.edits.push(Edit {
+            kind,
+            page,
+            line,
+            before: before.into(),
+            after: after.into(),
+        });
+    }
+
+    /// Number of edits of each kind.
+    pub fn counts(&self) -> BTreeMap<EditKind, usize> {
+        let mut counts = BTreeMap::new();
+        for edit in &self.edits {
+            *counts.entry(edit.kind).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    pub fn of_kind(&self, kind: EditKind) -> impl Iterator<Item = &Edit> {
+        self.edits.iter().filter(move |e| e.kind == kind)
+    }
+}

@@ -1,0 +1,52 @@
+//! Readers: bytes in, a [`RawDoc`] of pages of lines out.
+//!
+//! A `RawDoc` is what the cleaner starts from. Nothing downstream of
+//! [`crate::clean`] sees one.
+
+pub mod text;
+
+use sha2::{Digest, Sha256};
+
+/// Text as the source laid it out: pages of lines.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawDoc {
+    pub pages: Vec<RawPage>,
+    /// File name and hash of the input, when it came from a file.
+    pub source: Option<crate::model::Source>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RawPage {
+    /// 1-based page number in the source.
+    pub number: usize,
+    pub lines: Vec<RawLine>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawLine {
+    pub text: String,
+    /// 1-based line number, counted over the whole source.
+    pub number: usize,
+}
+
+impl RawDoc {
+    /// Every line with its page number, in source order.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &RawLine)> {
+        self.pages
+            .iter()
+            .flat_map(|page| page.lines.iter().map(move |line| (page.number, line)))
+    }
+}
+
+/// Names an input for the model: its file name (without folders) and SHA-256.
+pub fn source_of(name: &str, bytes: &[u8]) -> crate::model::Source {
+    let file_name = std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| name.to_string());
+    let sha256 = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    crate::model::Source { file_name, sha256 }
+}

@@ -1,0 +1,131 @@
+//! Reader for text that was already extracted: UTF-8, a form feed (U+000C)
+//! starts a new page, as `pdftotext` writes it.
+
+use super::{RawDoc, RawLine, RawPage};
+
+/// Why a text input could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextError {
+    /// The bytes are not UTF-8; the offset of the first bad byte.
+    InvalidUtf8 { offset: usize },
+}
+
+impl std::fmt::Display for TextError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TextError::InvalidUtf8 { offset } => {
+                write!(f, "not valid UTF-8 (first bad byte at offset {offset})")
+            }
+        }
+    }
+}
+
+/// Splits UTF-8 text into pages (at form feeds) and lines (at LF, CRLF or CR).
+/// A leading byte-order mark is dropped.
+pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    })?;
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut pages = vec![RawPage {
+        number: 1,
+        lines: Vec::new(),
+    }];
+    let mut line_number = 0;
+    for line in split_lines(text) {
+        line_number += 1;
+        // A form feed inside a line moves what follows it to a new page.
+        let mut parts = line.split('\u{000C}');
+        let mut part = parts.next().unwrap_or_default();
+        let mut after_form_feed = false;
+        loop {
+            let page = pages.last_mut().expect("pages is never empty");
+            let next = parts.next();
+            // An empty piece beside a form feed is not a line of its own.
+            if !(part.is_empty() && (next.is_some() || after_form_feed)) {
+                page.lines.push(RawLine {
+                    text: part.to_string(),
+                    number: line_number,
+                });
+            }
+            match next {
+                Some(rest) => {
+                    let number = pages.len() + 1;
+                    pages.push(RawPage {
+                        number,
+                        lines: Vec::new(),
+                    });
+                    part = rest;
+                    after_form_feed = true;
+                }
+                None => break,
+            }
+        }
+    }
+    Ok(RawDoc {
+        pages,
+        source: None,
+    })
+}
+
+/// Lines split at LF, CRLF or a lone CR; no empty last line for a final newline.
+fn split_lines(text: &str) -> Vec<&str> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let body = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix(['\n', '\r']))
+        .unwrap_or(text);
+    body.split('\n')
+        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(doc: &RawDoc) -> Vec<(usize, usize, &str)> {
+        doc.lines()
+            .map(|(page, l)| (page, l.number, l.text.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn form_feed_starts_a_page() {
+        let doc = read_text(b"one\ntwo\n\x0cthree\n").unwrap();
+        assert_eq!(doc.pages.len(), 2);
+        assert_eq!(
+            texts(&doc),
+            vec![(1, 1, "one"), (1, 2, "two"), (2, 3, "three")]
+        );
+    }
+
+    #[test]
+    fn crlf_bom_and_lone_cr_are_accepted() {
+        let doc = read_text("\u{FEFF}a\r\nb\rc".as_bytes()).unwrap();
+        assert_eq!(texts(&doc), vec![(1, 1, "a"), (1, 2, "b"), (1, 3, "c")]);
+    }
+
+    #[test]
+    fn invalid_utf8_names_the_offset() {
+        let err = read_text(b"abc\xffdef").unwrap_err();
+        assert_eq!(err, TextError::InvalidUtf8 { offset: 3 });
+        assert!(err.to_string().contains("offset 3"));
+    }
+
+    #[test]
+    fn empty_input_is_one_empty_page() {
+        let doc = read_text(b"").unwrap();
+        assert_eq!(doc.pages.len(), 1);
+        assert!(doc.pages[0].lines.is_empty());
+    }
+
+    #[test]
+    fn trailing_form_feed_leaves_an_empty_last_page() {
+        let doc = read_text(b"a\x0c").unwrap();
+        assert_eq!(doc.pages.len(), 2);
+        assert_eq!(texts(&doc), vec![(1, 1, "a")]);
+    }
+}

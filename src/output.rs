@@ -1,0 +1,68 @@
+//! Writing results: whole files or nothing, and never over an input.
+
+use crate::error::Error;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Writes `bytes` to `path` through a temporary file in the same folder
+/// and a rename, so a reader never sees a partial file and a failure
+/// leaves none behind.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let shown = path.display().to_string();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::new(&shown, "not a file name"))?;
+    let temp = dir.join(format!(".{}.offprint-{}.tmp", name.to_string_lossy(), std::process::id()));
+    let result = std::fs::File::create(&temp)
+        .and_then(|mut file| {
+            file.write_all(bytes)?;
+            file.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&temp, path));
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&temp);
+        Error::io(&shown, &e)
+    })
+}
+
+/// Refuses an output path that is one of the inputs.
+pub fn ensure_not_input(output: &Path, inputs: &[&Path]) -> Result<(), Error> {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let Some(out) = canonical(output) else {
+        return Ok(()); // does not exist yet, so it is no input
+    };
+    if inputs.iter().any(|input| canonical(input).as_ref() == Some(&out)) {
+        return Err(Error::new(
+            output.display().to_string(),
+            "is also an input; choose another output file",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_whole_file_and_leaves_no_temp() {
+        let dir = std::env::temp_dir().join(format!("offprint-out-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.md");
+        write_atomic(&path, b"hello").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"hello");
+        assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1);
+        assert!(ensure_not_input(&path, &[&path]).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn failure_names_the_file() {
+        let err = write_atomic(Path::new("/nonexistent-dir/x.md"), b"x").unwrap_err();
+        assert_eq!(err.file, "/nonexistent-dir/x.md");
+    }
+}
