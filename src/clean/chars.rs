@@ -74,19 +74,17 @@ pub fn is_mostly_cjk(text: &str) -> bool {
     cjk > 0 && cjk >= other
 }
 
-/// Whether every cased letter of `text` is upper case and there are at
-/// least `min` letters.
+/// Whether all letters of `text` are capitals, at least `min` of them. A
+/// script without case (Han) makes it false.
 pub fn is_all_caps(text: &str, min: usize) -> bool {
-    let mut letters = 0;
+    let mut capitals = 0;
     for c in text.chars().filter(|c| c.is_alphabetic()) {
-        if c.is_lowercase() {
+        if !c.is_uppercase() {
             return false;
         }
-        if c.is_uppercase() {
-            letters += 1;
-        }
+        capitals += 1;
     }
-    letters >= min
+    capitals >= min
 }
 
 #[cfg(test)]
@@ -121,5 +119,6 @@ mod tests {
         assert!(is_all_caps("RETOUR VERS LE FUTUR? DÉPARTEMENT", 3));
         assert!(!is_all_caps("COVID-19 lockdown", 3));
         assert!(!is_all_caps("A1", 3));
+        assert!(!is_all_caps("中国共产党 (CPC)", 2));
     }
 }

@@ -142,7 +142,7 @@ fn numbers_track_pages(lines: &[Line], occurrences: &[usize]) -> bool {
     let numbers: Vec<Vec<u64>> = occurrences.iter().map(|&i| numbers_in(&lines[i].text)).collect();
     let slots = numbers[0].len();
     (0..slots).any(|slot| {
-        let offset = |k: usize| numbers[k][slot] as i64 - lines[occurrences[k]].page as i64;
+        let offset = |k: usize| i128::from(numbers[k][slot]) - lines[occurrences[k]].page as i128;
         numbers.iter().all(|n| n.len() == slots) && (0..numbers.len()).all(|k| offset(k) == offset(0))
     })
 }

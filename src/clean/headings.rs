@@ -13,8 +13,8 @@ const MAX_CAPS_LINES: usize = 3;
 /// How many lines from line `i` make one heading (0: none). A heading stands
 /// alone: it follows a label, a heading, a sentence end or a wide gap, and a
 /// wide gap (or a label, or the end) follows it.
-pub fn heading_lines(flow: &Flow, i: usize) -> usize {
-    if !stands_apart_before(flow, i) || !looks_like_heading(flow.lines[i].text) {
+pub fn heading_lines(flow: &Flow, i: usize, after_heading: bool) -> usize {
+    if !(after_heading || stands_apart_before(flow, i)) || !looks_like_heading(flow.lines[i].text) {
         return 0;
     }
     let caps = |j: usize| !flow.is_label(j) && is_all_caps(flow.lines[j].text, 2);
@@ -48,9 +48,23 @@ fn stands_apart_before(flow: &Flow, i: usize) -> bool {
         || ends_sentence(flow.lines[i - 1].text)
 }
 
+/// A wide gap follows, or a label, or the end; or, when the extraction
+/// kept no blank lines, a line that starts like a new sentence after a
+/// short one.
 fn stands_apart_after(flow: &Flow, last: usize) -> bool {
     let next = last + 1;
-    next >= flow.lines.len() || flow.is_label(next) || (flow.lines[next].gap_before > 0 && flow.gap_is_large(next))
+    if next >= flow.lines.len() || flow.is_label(next) {
+        return true;
+    }
+    if flow.lines[next].gap_before > 0 && flow.gap_is_large(next) {
+        return true;
+    }
+    let starts_sentence = flow.lines[next]
+        .text
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || is_cjk(c));
+    starts_sentence && (flow.is_short(last) || is_all_caps(flow.lines[last].text, 2))
 }
 
 /// What a heading's text looks like: it starts with a capital, a digit, a
@@ -94,8 +108,8 @@ mod tests {
         let long = "This is a long line of body text that runs all the way to the measure of the page";
         let lines = flow_lines(&format!("{long}\nends here.\nExecutive Summary\n\n\n1. First item of the list that is long enough to be body"));
         let flow = Flow::new(&lines);
-        assert_eq!(heading_lines(&flow, 2), 1);
-        assert_eq!(heading_lines(&flow, 1), 0);
+        assert_eq!(heading_lines(&flow, 2, false), 1);
+        assert_eq!(heading_lines(&flow, 1, false), 0);
     }
 
     #[test]
@@ -103,7 +117,7 @@ mod tests {
         let long = "This is a long line of body text that runs all the way to the measure of the page";
         let lines = flow_lines(&format!("{long}\n{long}\nCapitalised Tail\n\nNext paragraph."));
         let flow = Flow::new(&lines);
-        assert_eq!(heading_lines(&flow, 2), 0);
+        assert_eq!(heading_lines(&flow, 2, false), 0);
     }
 
     #[test]
@@ -111,6 +125,6 @@ mod tests {
         let long = "Bien qu’il ait façonné la société pendant près de 75 ans, le Parti communiste chinois";
         let lines = flow_lines(&format!("RETOUR VERS LE FUTUR? LE NOUVEAU DÉPARTEMENT CENTRAL DU\nTRAVAIL SOCIAL DU PARTI\n\n{long}\n{long}\nend."));
         let flow = Flow::new(&lines);
-        assert_eq!(heading_lines(&flow, 0), 2);
+        assert_eq!(heading_lines(&flow, 0, false), 2);
     }
 }

@@ -160,7 +160,8 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
             i += 1;
             continue;
         }
-        let heading = headings::heading_lines(flow, i);
+        let after_heading = i > 0 && items.last().is_some_and(Item::is_heading) && open.is_none();
+        let heading = headings::heading_lines(flow, i, after_heading);
         if heading > 0 {
             close(&mut open, &mut items);
             let mut text = line.text.to_string();

@@ -111,6 +111,12 @@ pub enum Item {
     Label(Label),
 }
 
+impl Item {
+    pub fn is_heading(&self) -> bool {
+        matches!(self, Item::Block(Block { kind: BlockKind::Heading { .. }, .. }))
+    }
+}
+
 /// Groups blocks into sections. A label opens a section in its language;
 /// a block confidently detected in another language than its section's
 /// opens a new unlabelled one. A heading takes the language of the first

@@ -20,11 +20,12 @@ pub fn continues(flow: &Flow, a: usize, b: usize) -> bool {
     }
     if !ends_sentence(first) {
         // Mid-sentence: a lower-case or East Asian continuation runs on
-        // whatever the gap; anything else only across normal line spacing.
+        // whatever the gap; anything else only across normal line spacing
+        // and after a line the layout ended (a short line ended a paragraph).
         let last_char = first.chars().next_back().unwrap_or(' ');
         return next_char.is_lowercase()
             || (is_wide(last_char) && is_wide(next_char))
-            || !flow.gap_is_large(b);
+            || (!flow.gap_is_large(b) && flow.is_full(a));
     }
     // After a sentence end the paragraph goes on only if the line was full
     // and the spacing is normal.
@@ -59,6 +60,12 @@ mod tests {
     fn cjk_lines_join_across_double_spacing() {
         let lines = flow_of("尽管中国共产党进行社会改造已近75年，仍然专注于创建一个植根于其意识形态的完美社\n\n会。在习近平的领导下");
         assert!(continues(&Flow::new(&lines), 0, 1));
+    }
+
+    #[test]
+    fn short_line_then_capital_ends_the_paragraph() {
+        let lines = flow_of(&format!("{FULL}\nis the foundation of peace in the world,\nWhereas disregard {FULL}"));
+        assert!(!continues(&Flow::new(&lines), 1, 2));
     }
 
     #[test]

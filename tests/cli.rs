@@ -1,0 +1,144 @@
+//! The `offprint` command as a user runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn offprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .expect("offprint runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("offprint-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
+
+#[test]
+fn brief_cleans_to_the_expected_markdown_byte_for_byte() {
+    let out = offprint(&["clean", BRIEF, "--to", "md"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let expected = std::fs::read_to_string("fixtures/brief/brief.expected.md").unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+}
+
+#[test]
+fn report_lists_the_page_number_joins_and_kept_hyphen() {
+    let dir = scratch("report");
+    let report = dir.join("edits.json");
+    let out = offprint(&["clean", BRIEF, "-o", dir.join("b.md").to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let edits = report["edits"].as_array().unwrap();
+    let of = |kind: &'static str| edits.iter().filter(move |e| e["kind"] == kind);
+    let page_numbers: Vec<_> = of("page-number").collect();
+    assert_eq!(page_numbers.len(), 1);
+    assert_eq!(page_numbers[0]["before"], "2");
+    assert_eq!(page_numbers[0]["line"], 29);
+    let kept: Vec<_> = of("hyphen-undecided").collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0]["after"], "non-state");
+    assert_eq!(kept[0]["line"], 162);
+    assert!(of("line-join").count() > 50);
+    assert!(of("line-join").all(|e| e["line"].as_u64().unwrap() > 0));
+    assert_eq!(of("section-label").count(), 3);
+    assert_eq!(report["counts"]["page-number"], 1);
+}
+
+#[test]
+fn json_and_text_exports() {
+    let out = offprint(&["clean", BRIEF, "--to", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["format"], "offprint-document");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["meta"]["date"], "2024-07-04");
+    assert_eq!(json["meta"]["languages"], serde_json::json!(["en", "zh", "fr", "es"]));
+    assert_eq!(json["meta"]["source"]["file_name"], "brief.extracted.txt");
+    assert_eq!(json["sections"][1]["label"], "Chinese");
+    let first = &json["sections"][0]["blocks"][0];
+    assert_eq!(first["type"], "paragraph");
+    assert_eq!(first["provenance"]["spans"][0]["first_line"], 1);
+
+    let out = offprint(&["clean", BRIEF, "--to", "txt"]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("\n\nExecutive Summary\n\n1. In the past 15 years"));
+    assert!(!text.contains(":::"));
+}
+
+#[test]
+fn standard_input_is_read_from_dash() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args(["clean", "-", "--to", "txt"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"A line that wraps\nhere.\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "A line that wraps here.\n");
+}
+
+#[test]
+fn invalid_utf8_is_a_one_line_error_naming_file_and_offset() {
+    let dir = scratch("utf8");
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, b"good text\n\xff\xfe more").unwrap();
+    let target = dir.join("out.md");
+    let out = offprint(&["clean", bad.to_str().unwrap(), "-o", target.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("offprint: error: "), "{err}");
+    assert!(err.contains("bad.txt") && err.contains("offset 10"), "{err}");
+    assert!(!target.exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no partial output");
+}
+
+#[test]
+fn missing_file_and_directory_fail_with_exit_1() {
+    for input in ["no-such-file.txt", "fixtures"] {
+        let out = offprint(&["clean", input]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).starts_with(&format!("offprint: error: {input}: ")));
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(offprint(&["clean"]).status.code(), Some(2));
+    assert_eq!(offprint(&["clean", BRIEF, "--to", "docx"]).status.code(), Some(2));
+    assert_eq!(offprint(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn never_writes_over_an_input() {
+    let dir = scratch("overwrite");
+    let input = dir.join("in.txt");
+    std::fs::write(&input, "Some text.\n").unwrap();
+    let out = offprint(&["clean", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is also an input"));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), "Some text.\n");
+}
+
+#[test]
+fn help_shows_examples() {
+    let out = offprint(&["clean", "--help"]);
+    assert!(out.status.success());
+    let help = String::from_utf8(out.stdout).unwrap();
+    assert!(help.contains("Examples:") && help.contains("--report"));
+    assert!(Path::new(BRIEF).exists());
+}

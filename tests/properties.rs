@@ -1,0 +1,96 @@
+//! Properties of the cleaner on arbitrary text: it never panics, and it
+//! never loses a character silently.
+
+use offprint::clean::{clean, EditKind, Report};
+use offprint::input::{text::read_text, RawDoc};
+use proptest::prelude::*;
+
+/// The non-white-space characters of the input minus what the report says
+/// was removed, in source order.
+fn expected_characters(raw: &RawDoc, report: &Report) -> String {
+    let mut out = String::new();
+    for (page, line) in raw.lines() {
+        let edits: Vec<_> = report
+            .edits
+            .iter()
+            .filter(|e| e.page == page && e.line == line.number)
+            .collect();
+        if edits.iter().any(|e| e.kind.removes_line()) {
+            continue;
+        }
+        let mut text = line.text.trim_end().to_string();
+        if edits.iter().any(|e| e.kind == EditKind::Dehyphenated) {
+            text.pop();
+        }
+        out.extend(text.chars().filter(|c| !c.is_whitespace()));
+    }
+    out
+}
+
+fn model_characters(document: &offprint::model::Document) -> String {
+    let mut out = String::new();
+    for block in document.blocks() {
+        if let offprint::model::BlockKind::ListItem { marker, .. } = &block.kind {
+            out.push_str(marker);
+        }
+        out.extend(block.kind.text().chars().filter(|c| !c.is_whitespace()));
+    }
+    out
+}
+
+fn check(text: &str) -> Result<(), TestCaseError> {
+    let raw = read_text(text.as_bytes()).expect("valid UTF-8");
+    let cleaned = clean(&raw);
+    prop_assert_eq!(
+        expected_characters(&raw, &cleaned.report),
+        model_characters(&cleaned.document)
+    );
+    Ok(())
+}
+
+/// Pieces that exercise the passes: words, CJK, hyphens at line ends,
+/// numbers and page furniture, labels, list markers, spaces and breaks.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => "[a-zA-Zéà]{1,10}".prop_map(|w| w),
+        2 => "[社会工作部中国共产党。，“”]{1,12}".prop_map(|w| w),
+        2 => Just(" ".to_string()),
+        1 => Just("  ".to_string()),
+        3 => Just("\n".to_string()),
+        1 => Just("\n\n".to_string()),
+        1 => Just("-\n".to_string()),
+        1 => Just("\u{AD}\n".to_string()),
+        1 => Just("\u{2010}\n".to_string()),
+        1 => Just("\x0c".to_string()),
+        1 => "[0-9]{1,4}".prop_map(|w| w),
+        1 => Just("\n2\n".to_string()),
+        1 => Just("\nPage 3 of 9\n".to_string()),
+        1 => Just("\nChinese:\n".to_string()),
+        1 => Just("\n1. ".to_string()),
+        1 => Just("\n2. ".to_string()),
+        1 => Just(". ".to_string()),
+        1 => Just("Date: 4 July 2024\n".to_string()),
+        1 => "[.,;:?!()«»]".prop_map(|w| w),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn structured_text_keeps_every_character(pieces in prop::collection::vec(piece(), 0..120)) {
+        check(&pieces.concat())?;
+    }
+
+    #[test]
+    fn arbitrary_text_keeps_every_character(text in any::<String>()) {
+        check(&text)?;
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        if let Ok(raw) = read_text(&bytes) {
+            let _ = clean(&raw);
+        }
+    }
+}
