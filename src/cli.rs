@@ -30,7 +30,7 @@ pub enum Command {
   offprint clean brief.txt                        Markdown on standard output
   offprint clean brief.txt --to json -o brief.json
   offprint clean brief.txt -o brief.md --report edits.json
-  pdftotext -layout in.pdf - | offprint clean -   read standard input")]
+  pdftotext in.pdf - | offprint clean -           read standard input")]
     Clean(CleanArgs),
 }
 
@@ -109,7 +109,10 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
         return Ok(bytes);
     }
     if path.is_dir() {
-        return Err(Error::new(path.display().to_string(), "is a directory, not a file"));
+        return Err(Error::new(
+            path.display().to_string(),
+            "is a directory, not a file",
+        ));
     }
     std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), &e))
 }

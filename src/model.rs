@@ -69,10 +69,18 @@ pub struct Block {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum BlockKind {
-    Heading { level: u8, text: String },
-    Paragraph { text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
     /// `marker` is the item's number or bullet as written (`"3."`, `"b)"`, `"•"`).
-    ListItem { marker: String, text: String },
+    ListItem {
+        marker: String,
+        text: String,
+    },
 }
 
 impl BlockKind {

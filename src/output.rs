@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 /// Writes `bytes` to `path` through a temporary file in the same folder
 /// and a rename, so a reader never sees a partial file and a failure
-/// leaves none behind.
+/// leaves none behind. Missing folders are created.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let shown = path.display().to_string();
     let dir = match path.parent() {
@@ -16,7 +16,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let name = path
         .file_name()
         .ok_or_else(|| Error::new(&shown, "not a file name"))?;
-    let temp = dir.join(format!(".{}.offprint-{}.tmp", name.to_string_lossy(), std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
+    let temp = dir.join(format!(
+        ".{}.offprint-{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = std::fs::File::create(&temp)
         .and_then(|mut file| {
             file.write_all(bytes)?;
@@ -35,7 +40,10 @@ pub fn ensure_not_input(output: &Path, inputs: &[&Path]) -> Result<(), Error> {
     let Some(out) = canonical(output) else {
         return Ok(()); // does not exist yet, so it is no input
     };
-    if inputs.iter().any(|input| canonical(input).as_ref() == Some(&out)) {
+    if inputs
+        .iter()
+        .any(|input| canonical(input).as_ref() == Some(&out))
+    {
         return Err(Error::new(
             output.display().to_string(),
             "is also an input; choose another output file",

@@ -37,9 +37,17 @@ fn brief_cleans_to_the_expected_markdown_byte_for_byte() {
 fn report_lists_the_page_number_joins_and_kept_hyphen() {
     let dir = scratch("report");
     let report = dir.join("edits.json");
-    let out = offprint(&["clean", BRIEF, "-o", dir.join("b.md").to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    let out = offprint(&[
+        "clean",
+        BRIEF,
+        "-o",
+        dir.join("b.md").to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let edits = report["edits"].as_array().unwrap();
     let of = |kind: &'static str| edits.iter().filter(move |e| e["kind"] == kind);
     let page_numbers: Vec<_> = of("page-number").collect();
@@ -63,7 +71,10 @@ fn json_and_text_exports() {
     assert_eq!(json["format"], "offprint-document");
     assert_eq!(json["version"], 1);
     assert_eq!(json["meta"]["date"], "2024-07-04");
-    assert_eq!(json["meta"]["languages"], serde_json::json!(["en", "zh", "fr", "es"]));
+    assert_eq!(
+        json["meta"]["languages"],
+        serde_json::json!(["en", "zh", "fr", "es"])
+    );
     assert_eq!(json["meta"]["source"]["file_name"], "brief.extracted.txt");
     assert_eq!(json["sections"][1]["label"], "Chinese");
     let first = &json["sections"][0]["blocks"][0];
@@ -85,10 +96,18 @@ fn standard_input_is_read_from_dash() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"A line that wraps\nhere.\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"A line that wraps\nhere.\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "A line that wraps here.\n");
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "A line that wraps here.\n"
+    );
 }
 
 #[test]
@@ -97,14 +116,26 @@ fn invalid_utf8_is_a_one_line_error_naming_file_and_offset() {
     let bad = dir.join("bad.txt");
     std::fs::write(&bad, b"good text\n\xff\xfe more").unwrap();
     let target = dir.join("out.md");
-    let out = offprint(&["clean", bad.to_str().unwrap(), "-o", target.to_str().unwrap()]);
+    let out = offprint(&[
+        "clean",
+        bad.to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("offprint: error: "), "{err}");
-    assert!(err.contains("bad.txt") && err.contains("offset 10"), "{err}");
+    assert!(
+        err.contains("bad.txt") && err.contains("offset 10"),
+        "{err}"
+    );
     assert!(!target.exists());
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 1, "no partial output");
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "no partial output"
+    );
 }
 
 #[test]
@@ -119,7 +150,10 @@ fn missing_file_and_directory_fail_with_exit_1() {
 #[test]
 fn usage_errors_exit_2() {
     assert_eq!(offprint(&["clean"]).status.code(), Some(2));
-    assert_eq!(offprint(&["clean", BRIEF, "--to", "docx"]).status.code(), Some(2));
+    assert_eq!(
+        offprint(&["clean", BRIEF, "--to", "docx"]).status.code(),
+        Some(2)
+    );
     assert_eq!(offprint(&["frobnicate"]).status.code(), Some(2));
 }
 
@@ -128,7 +162,12 @@ fn never_writes_over_an_input() {
     let dir = scratch("overwrite");
     let input = dir.join("in.txt");
     std::fs::write(&input, "Some text.\n").unwrap();
-    let out = offprint(&["clean", input.to_str().unwrap(), "-o", input.to_str().unwrap()]);
+    let out = offprint(&[
+        "clean",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is also an input"));
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "Some text.\n");

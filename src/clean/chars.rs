@@ -17,10 +17,12 @@ fn is_wide_in_east_asian_context(c: char) -> bool {
 
 /// A letter of a script written without spaces between words.
 pub fn is_cjk(c: char) -> bool {
-    matches!(
-        c.script(),
-        Script::Han | Script::Hiragana | Script::Katakana | Script::Bopomofo
-    )
+    // The Script lookup is a table search; ASCII, most of any text, needs none.
+    !c.is_ascii()
+        && matches!(
+            c.script(),
+            Script::Han | Script::Hiragana | Script::Katakana | Script::Bopomofo
+        )
 }
 
 /// The separator that replaces a layout line break between `before` and
@@ -61,16 +63,16 @@ pub fn ends_sentence(text: &str) -> bool {
 /// Whether the line's letters are mostly CJK: such lines are measured and
 /// joined by East Asian rules.
 pub fn is_mostly_cjk(text: &str) -> bool {
-    let (cjk, other) = text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .fold((0usize, 0usize), |(cjk, other), c| {
-            if is_cjk(c) {
-                (cjk + 1, other)
-            } else {
-                (cjk, other + 1)
-            }
-        });
+    let (cjk, other) =
+        text.chars()
+            .filter(|c| c.is_alphanumeric())
+            .fold((0usize, 0usize), |(cjk, other), c| {
+                if is_cjk(c) {
+                    (cjk + 1, other)
+                } else {
+                    (cjk, other + 1)
+                }
+            });
     cjk > 0 && cjk >= other
 }
 

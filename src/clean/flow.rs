@@ -78,7 +78,11 @@ impl<'a> Flow<'a> {
             widths.get(widths.len() * 9 / 10).copied().unwrap_or(0)
         };
         let (typical_latin, typical_cjk) = (typical(false), typical(true));
-        Flow { lines: flow, typical_latin, typical_cjk }
+        Flow {
+            lines: flow,
+            typical_latin,
+            typical_cjk,
+        }
     }
 
     fn typical(&self, i: usize) -> usize {
@@ -111,7 +115,10 @@ impl<'a> Flow<'a> {
         if line.page_break_before {
             return true;
         }
-        let before = i.checked_sub(1).filter(|&j| j > 0).map(|j| self.lines[j].gap_before);
+        let before = i
+            .checked_sub(1)
+            .filter(|&j| j > 0)
+            .map(|j| self.lines[j].gap_before);
         let after = self.lines.get(i + 1).map(|l| l.gap_before);
         let spacing = match (before, after) {
             (Some(b), Some(a)) => b.min(a),

@@ -14,7 +14,11 @@ const BAND: usize = 3;
 /// between blank lines. `2023, the party …` is text.
 pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
     let paged = lines.first().map(|l| l.page) != lines.last().map(|l| l.page);
-    let in_band = if paged { band_positions(lines) } else { Vec::new() };
+    let in_band = if paged {
+        band_positions(lines)
+    } else {
+        Vec::new()
+    };
     for i in 0..lines.len() {
         if !lines[i].is_text() || !is_page_number(&lines[i].text) {
             continue;
@@ -67,7 +71,11 @@ fn remove(line: &mut Line, kind: EditKind, report: &mut Report) {
 }
 
 fn count_pages(lines: &[Line]) -> usize {
-    let mut pages: Vec<usize> = lines.iter().filter(|l| l.is_content()).map(|l| l.page).collect();
+    let mut pages: Vec<usize> = lines
+        .iter()
+        .filter(|l| l.is_content())
+        .map(|l| l.page)
+        .collect();
     pages.dedup();
     pages.len()
 }
@@ -94,7 +102,10 @@ fn band_lines(lines: &[Line], top: bool) -> Vec<usize> {
 
 fn band_positions(lines: &[Line]) -> Vec<bool> {
     let mut in_band = vec![false; lines.len()];
-    for i in band_lines(lines, true).into_iter().chain(band_lines(lines, false)) {
+    for i in band_lines(lines, true)
+        .into_iter()
+        .chain(band_lines(lines, false))
+    {
         in_band[i] = true;
     }
     in_band
@@ -139,11 +150,15 @@ fn numbers_track_pages(lines: &[Line], occurrences: &[usize]) -> bool {
     if occurrences.iter().all(|&i| &lines[i].text == first) {
         return true;
     }
-    let numbers: Vec<Vec<u64>> = occurrences.iter().map(|&i| numbers_in(&lines[i].text)).collect();
+    let numbers: Vec<Vec<u64>> = occurrences
+        .iter()
+        .map(|&i| numbers_in(&lines[i].text))
+        .collect();
     let slots = numbers[0].len();
     (0..slots).any(|slot| {
         let offset = |k: usize| i128::from(numbers[k][slot]) - lines[occurrences[k]].page as i128;
-        numbers.iter().all(|n| n.len() == slots) && (0..numbers.len()).all(|k| offset(k) == offset(0))
+        numbers.iter().all(|n| n.len() == slots)
+            && (0..numbers.len()).all(|k| offset(k) == offset(0))
     })
 }
 
@@ -236,8 +251,19 @@ fn is_roman(w: &str) -> bool {
 
 fn to_roman(mut n: u32) -> String {
     const TABLE: [(u32, &str); 13] = [
-        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
-        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
     ];
     let mut out = String::new();
     for (value, digits) in TABLE {
@@ -271,15 +297,44 @@ mod tests {
     }
 
     fn kept(lines: &[Line]) -> Vec<&str> {
-        lines.iter().filter(|l| l.is_content()).map(|l| l.text.as_str()).collect()
+        lines
+            .iter()
+            .filter(|l| l.is_content())
+            .map(|l| l.text.as_str())
+            .collect()
     }
 
     #[test]
     fn page_number_forms() {
-        for yes in ["2", "- 2 -", "— 12 —", "Page 2 of 7", "page 2", "ii", "XIV", "第 2 页", "3/7", "3 / 7", "3 of 7", "Página 3 de 9", "[4]"] {
+        for yes in [
+            "2",
+            "- 2 -",
+            "— 12 —",
+            "Page 2 of 7",
+            "page 2",
+            "ii",
+            "XIV",
+            "第 2 页",
+            "3/7",
+            "3 / 7",
+            "3 of 7",
+            "Página 3 de 9",
+            "[4]",
+        ] {
             assert!(is_page_number(yes), "{yes}");
         }
-        for no in ["2023, the party", "I", "civil", "mix", "12345", "Page two", "1. Item", "第一条", "3/x", "COVID-19"] {
+        for no in [
+            "2023, the party",
+            "I",
+            "civil",
+            "mix",
+            "12345",
+            "Page two",
+            "1. Item",
+            "第一条",
+            "3/x",
+            "COVID-19",
+        ] {
             assert!(!is_page_number(no), "{no}");
         }
     }
@@ -291,7 +346,10 @@ mod tests {
         remove_page_numbers(&mut l, &mut report);
         assert_eq!(kept(&l), vec!["end of text.", "Next page"]);
         assert_eq!(report.edits.len(), 1);
-        assert_eq!((report.edits[0].line, report.edits[0].before.as_str()), (3, "2"));
+        assert_eq!(
+            (report.edits[0].line, report.edits[0].before.as_str()),
+            (3, "2")
+        );
     }
 
     #[test]
@@ -304,7 +362,12 @@ mod tests {
     #[test]
     fn on_paged_text_only_band_numbers_go() {
         let body: Vec<String> = (0..8).map(|k| format!("line {k}")).collect();
-        let text = format!("{}\n5\n{}\n3\n\x0c{}", body[..4].join("\n"), body[4..].join("\n"), "last");
+        let text = format!(
+            "{}\n5\n{}\n3\n\x0c{}",
+            body[..4].join("\n"),
+            body[4..].join("\n"),
+            "last"
+        );
         let mut l = lines(&text);
         remove_page_numbers(&mut l, &mut Report::default());
         // `5` sits in the middle of page 1; `3` is in its bottom band.
@@ -323,7 +386,9 @@ mod tests {
         let mut l = lines(&text);
         let mut report = Report::default();
         remove_running_lines(&mut l, &mut report);
-        assert!(!kept(&l).iter().any(|t| t.starts_with("Annual") || t.starts_with("file:")));
+        assert!(!kept(&l)
+            .iter()
+            .any(|t| t.starts_with("Annual") || t.starts_with("file:")));
         assert_eq!(report.of_kind(EditKind::RunningHeader).count(), 3);
         assert_eq!(report.of_kind(EditKind::RunningFooter).count(), 3);
         assert!(kept(&l).contains(&"More body beta."));
@@ -331,7 +396,12 @@ mod tests {
 
     #[test]
     fn headings_numbered_unlike_pages_stay() {
-        let text = ["Article 1\nText a.\nText b.\nText c.", "Article 5\nText d.\nText e.\nText f.", "Article 9\nText g.\nText h.\nText i."].join("\n\x0c");
+        let text = [
+            "Article 1\nText a.\nText b.\nText c.",
+            "Article 5\nText d.\nText e.\nText f.",
+            "Article 9\nText g.\nText h.\nText i.",
+        ]
+        .join("\n\x0c");
         let mut l = lines(&text);
         remove_running_lines(&mut l, &mut Report::default());
         assert!(kept(&l).contains(&"Article 5"));

@@ -34,7 +34,9 @@ pub fn heading_lines(flow: &Flow, i: usize, after_heading: bool) -> usize {
         return 0;
     };
     let last = i + count - 1;
-    let words: usize = (i..=last).map(|j| flow.lines[j].text.split_whitespace().count()).sum();
+    let words: usize = (i..=last)
+        .map(|j| flow.lines[j].text.split_whitespace().count())
+        .sum();
     if words > MAX_WORDS || !stands_apart_after(flow, last) {
         return 0;
     }
@@ -42,10 +44,7 @@ pub fn heading_lines(flow: &Flow, i: usize, after_heading: bool) -> usize {
 }
 
 fn stands_apart_before(flow: &Flow, i: usize) -> bool {
-    i == 0
-        || flow.is_label(i - 1)
-        || flow.gap_is_large(i)
-        || ends_sentence(flow.lines[i - 1].text)
+    i == 0 || flow.is_label(i - 1) || flow.gap_is_large(i) || ends_sentence(flow.lines[i - 1].text)
 }
 
 /// A wide gap follows, or a label, or the end; or, when the extraction
@@ -71,13 +70,18 @@ fn stands_apart_after(flow: &Flow, last: usize) -> bool {
 /// CJK character or an opening mark (not a bracket); it does not end like a
 /// sentence or a clause; it is not a `Key: value` line or a list item.
 pub fn looks_like_heading(text: &str) -> bool {
-    let Some(first) = text.chars().find(|c| !matches!(c, '¿' | '¡' | '«' | '“' | '"' | '‘')) else {
+    let Some(first) = text
+        .chars()
+        .find(|c| !matches!(c, '¿' | '¡' | '«' | '“' | '"' | '‘'))
+    else {
         return false;
     };
     let starts_well = first.is_uppercase() || first.is_ascii_digit() || is_cjk(first);
     let last = text.chars().next_back().unwrap_or(' ');
-    let ends_open = !matches!(last, '.' | ',' | ';' | ':' | '，' | '。' | '；' | '：' | '、')
-        && (!ends_sentence(text) || last == '?' || last == '？');
+    let ends_open = !matches!(
+        last,
+        '.' | ',' | ';' | ':' | '，' | '。' | '；' | '：' | '、'
+    ) && (!ends_sentence(text) || last == '?' || last == '？');
     let key_value = text
         .split_once([':', '：'])
         .is_some_and(|(_, value)| !value.trim().is_empty());
@@ -90,22 +94,38 @@ mod tests {
     use crate::clean::Line;
 
     fn flow_lines(text: &str) -> Vec<Line> {
-        text.split('\n').enumerate().map(|(k, t)| Line::new(t, 1, k + 1)).collect()
+        text.split('\n')
+            .enumerate()
+            .map(|(k, t)| Line::new(t, 1, k + 1))
+            .collect()
     }
 
     #[test]
     fn heading_text_shapes() {
-        for yes in ["Executive Summary", "Article 1", "回到未来？新的中共中央社会工作部", "¿REGRESO AL FUTURO?"] {
+        for yes in [
+            "Executive Summary",
+            "Article 1",
+            "回到未来？新的中共中央社会工作部",
+            "¿REGRESO AL FUTURO?",
+        ] {
             assert!(looks_like_heading(yes), "{yes}");
         }
-        for no in ["Date of Publication: 4 July 2024", "(Click on the link)", "Now, therefore,", "it continues", "1. Item", "The end."] {
+        for no in [
+            "Date of Publication: 4 July 2024",
+            "(Click on the link)",
+            "Now, therefore,",
+            "it continues",
+            "1. Item",
+            "The end.",
+        ] {
             assert!(!looks_like_heading(no), "{no}");
         }
     }
 
     #[test]
     fn short_line_after_a_sentence_and_before_a_gap_is_a_heading() {
-        let long = "This is a long line of body text that runs all the way to the measure of the page";
+        let long =
+            "This is a long line of body text that runs all the way to the measure of the page";
         let lines = flow_lines(&format!("{long}\nends here.\nExecutive Summary\n\n\n1. First item of the list that is long enough to be body"));
         let flow = Flow::new(&lines);
         assert_eq!(heading_lines(&flow, 2, false), 1);
@@ -114,15 +134,19 @@ mod tests {
 
     #[test]
     fn last_short_line_of_a_paragraph_is_not_a_heading() {
-        let long = "This is a long line of body text that runs all the way to the measure of the page";
-        let lines = flow_lines(&format!("{long}\n{long}\nCapitalised Tail\n\nNext paragraph."));
+        let long =
+            "This is a long line of body text that runs all the way to the measure of the page";
+        let lines = flow_lines(&format!(
+            "{long}\n{long}\nCapitalised Tail\n\nNext paragraph."
+        ));
         let flow = Flow::new(&lines);
         assert_eq!(heading_lines(&flow, 2, false), 0);
     }
 
     #[test]
     fn capitals_wrapped_over_two_lines_make_one_heading() {
-        let long = "Bien qu’il ait façonné la société pendant près de 75 ans, le Parti communiste chinois";
+        let long =
+            "Bien qu’il ait façonné la société pendant près de 75 ans, le Parti communiste chinois";
         let lines = flow_lines(&format!("RETOUR VERS LE FUTUR? LE NOUVEAU DÉPARTEMENT CENTRAL DU\nTRAVAIL SOCIAL DU PARTI\n\n{long}\n{long}\nend."));
         let flow = Flow::new(&lines);
         assert_eq!(heading_lines(&flow, 0, false), 2);

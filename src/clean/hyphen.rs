@@ -53,7 +53,8 @@ impl Lexicon {
         if head.ends_with(SOFT_HYPHEN) {
             return HyphenChoice::Remove;
         }
-        let before = last_word(&head[..head.len() - head.chars().next_back().map_or(0, char::len_utf8)]);
+        let before =
+            last_word(&head[..head.len() - head.chars().next_back().map_or(0, char::len_utf8)]);
         let after = first_word(tail);
         let joined = format!("{before}{after}").to_lowercase();
         if self.words.contains(&joined) {
@@ -98,7 +99,9 @@ fn last_word(text: &str) -> &str {
 }
 
 fn first_word(text: &str) -> &str {
-    let end = text.find(|c: char| !c.is_alphanumeric()).unwrap_or(text.len());
+    let end = text
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(text.len());
     &text[..end]
 }
 
@@ -112,7 +115,10 @@ mod tests {
 
     #[test]
     fn soft_hyphen_is_always_removed() {
-        assert_eq!(Lexicon::default().decide("organ\u{AD}", "isation"), HyphenChoice::Remove);
+        assert_eq!(
+            Lexicon::default().decide("organ\u{AD}", "isation"),
+            HyphenChoice::Remove
+        );
     }
 
     #[test]
@@ -124,13 +130,19 @@ mod tests {
     #[test]
     fn known_compound_is_kept() {
         let lex = lexicon("the self-governance of\nand self-\ngovernance");
-        assert_eq!(lex.decide("and self-", "governance"), HyphenChoice::KeepKnown);
+        assert_eq!(
+            lex.decide("and self-", "governance"),
+            HyphenChoice::KeepKnown
+        );
     }
 
     #[test]
     fn unknown_is_kept_and_undecided() {
         let lex = lexicon("the non-\nstate sector");
-        assert_eq!(lex.decide("the non-", "state sector"), HyphenChoice::KeepUndecided);
+        assert_eq!(
+            lex.decide("the non-", "state sector"),
+            HyphenChoice::KeepUndecided
+        );
     }
 
     #[test]

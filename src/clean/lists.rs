@@ -33,13 +33,14 @@ pub fn parse_marker(text: &str) -> Option<Marker> {
     if body.is_empty() || body.len() == after.len() {
         return None;
     }
-    let ordinal = if !label.is_empty() && label.len() <= 3 && label.bytes().all(|b| b.is_ascii_digit()) {
-        label.parse().ok()
-    } else if label.len() == 1 && label.bytes().all(|b| b.is_ascii_lowercase()) {
-        Some(u32::from(label.as_bytes()[0] - b'a') + 1)
-    } else {
-        None
-    }?;
+    let ordinal =
+        if !label.is_empty() && label.len() <= 3 && label.bytes().all(|b| b.is_ascii_digit()) {
+            label.parse().ok()
+        } else if label.len() == 1 && label.bytes().all(|b| b.is_ascii_lowercase()) {
+            Some(u32::from(label.as_bytes()[0] - b'a') + 1)
+        } else {
+            None
+        }?;
     Some(Marker {
         text: text[..=end].to_string(),
         len: text.len() - body.len(),
@@ -71,7 +72,11 @@ impl ListSequence {
 }
 
 fn is_numeric(marker: &Marker) -> bool {
-    marker.text.bytes().next().is_some_and(|b| b.is_ascii_digit())
+    marker
+        .text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -84,7 +89,15 @@ mod tests {
         assert_eq!((m.text.as_str(), m.len, m.ordinal), ("1.", 3, Some(1)));
         assert_eq!(parse_marker("b) second").unwrap().ordinal, Some(2));
         assert_eq!(parse_marker("• point").unwrap().text, "•");
-        for no in ["2023. A year", "1.5 metres", "Mr. Smith", "e.g. this", "1.", "(a) x", "COVID-19."] {
+        for no in [
+            "2023. A year",
+            "1.5 metres",
+            "Mr. Smith",
+            "e.g. this",
+            "1.",
+            "(a) x",
+            "COVID-19.",
+        ] {
             assert_eq!(parse_marker(no), None, "{no}");
         }
     }

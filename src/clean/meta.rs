@@ -7,7 +7,15 @@ use super::Line;
 /// Words that make a `Key: value` line a date line, in the languages
 /// offprint reads.
 const DATE_KEYS: [&str; 9] = [
-    "date", "published", "publication", "publié", "parution", "fecha", "publicación", "日期", "发布",
+    "date",
+    "published",
+    "publication",
+    "publié",
+    "parution",
+    "fecha",
+    "publicación",
+    "日期",
+    "发布",
 ];
 
 /// The first `Date of Publication: 4 July 2024`-style line sets the date
@@ -20,7 +28,13 @@ pub fn find_date(lines: &[Line], report: &mut Report) -> Option<String> {
             return None;
         }
         let date = parse_date(value.trim())?;
-        report.push(EditKind::Metadata, line.page, line.number, line.text.as_str(), format!("date: {date}"));
+        report.push(
+            EditKind::Metadata,
+            line.page,
+            line.number,
+            line.text.as_str(),
+            format!("date: {date}"),
+        );
         Some(date)
     })
 }
@@ -35,19 +49,33 @@ pub fn parse_date(text: &str) -> Option<String> {
     if let Some(rest) = text.strip_suffix('日') {
         let (year, rest) = rest.split_once('年')?;
         let (month, day) = rest.split_once('月')?;
-        return format_date(year.trim().parse().ok()?, month.trim().parse().ok()?, day.trim().parse().ok()?);
+        return format_date(
+            year.trim().parse().ok()?,
+            month.trim().parse().ok()?,
+            day.trim().parse().ok()?,
+        );
     }
     let words: Vec<String> = text
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty() && *w != "de" && *w != "del")
         .map(|w| w.to_lowercase())
         .collect();
-    let [a, b, c] = words.as_slice() else { return None };
+    let [a, b, c] = words.as_slice() else {
+        return None;
+    };
     let year: u32 = c.parse().ok()?;
-    if let (Ok(day), Some(month)) = (a.trim_end_matches(['.', 'º']).parse::<u32>(), month_number(b)) {
+    if let (Ok(day), Some(month)) = (
+        a.trim_end_matches(['.', 'º']).parse::<u32>(),
+        month_number(b),
+    ) {
         return format_date(year, month, day);
     }
-    let (month, day) = (month_number(a)?, b.trim_end_matches(['.', 's', 't', 'h', 'n', 'd', 'r']).parse().ok()?);
+    let (month, day) = (
+        month_number(a)?,
+        b.trim_end_matches(['.', 's', 't', 'h', 'n', 'd', 'r'])
+            .parse()
+            .ok()?,
+    );
     format_date(year, month, day)
 }
 
@@ -89,9 +117,14 @@ fn month_number(word: &str) -> Option<u32> {
         ["december", "décembre", "diciembre"],
     ];
     let word = word.trim_end_matches('.');
-    MONTHS.iter().position(|names| {
-        names.iter().any(|name| *name == word || (word.chars().count() >= 3 && name.starts_with(word)))
-    }).map(|k| k as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|names| {
+            names
+                .iter()
+                .any(|name| *name == word || (word.chars().count() >= 3 && name.starts_with(word)))
+        })
+        .map(|k| k as u32 + 1)
 }
 
 #[cfg(test)]
@@ -112,23 +145,39 @@ mod tests {
         ] {
             assert_eq!(parse_date(text).as_deref(), Some(iso), "{text}");
         }
-        for text in ["30 February 2024", "4 Julyish 2024", "soon", "2024-7-4", "13/13/2024"] {
+        for text in [
+            "30 February 2024",
+            "4 Julyish 2024",
+            "soon",
+            "2024-7-4",
+            "13/13/2024",
+        ] {
             assert_eq!(parse_date(text), None, "{text}");
         }
     }
 
     #[test]
     fn date_line_sets_date_and_stays() {
-        let lines = vec![Line::new("Intro.", 1, 1), Line::new("Date of Publication: 4 July 2024", 1, 2)];
+        let lines = vec![
+            Line::new("Intro.", 1, 1),
+            Line::new("Date of Publication: 4 July 2024", 1, 2),
+        ];
         let mut report = Report::default();
-        assert_eq!(find_date(&lines, &mut report).as_deref(), Some("2024-07-04"));
+        assert_eq!(
+            find_date(&lines, &mut report).as_deref(),
+            Some("2024-07-04")
+        );
         assert_eq!(report.edits[0].line, 2);
         assert!(lines[1].is_content());
     }
 
     #[test]
     fn a_sentence_with_a_colon_is_not_a_date_line() {
-        let lines = vec![Line::new("The date we feared came at last: 4 July 2024", 1, 1)];
+        let lines = vec![Line::new(
+            "The date we feared came at last: 4 July 2024",
+            1,
+            1,
+        )];
         assert_eq!(find_date(&lines, &mut Report::default()), None);
     }
 }

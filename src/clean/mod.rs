@@ -168,7 +168,15 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
             let mut provenance = Provenance::default();
             provenance.add_line(line.page, line.number);
             for j in i + 1..i + heading {
-                join_lines(&mut text, flow, j - 1, j, EditKind::HeadingJoin, lexicon, report);
+                join_lines(
+                    &mut text,
+                    flow,
+                    j - 1,
+                    j,
+                    EditKind::HeadingJoin,
+                    lexicon,
+                    report,
+                );
                 provenance.add_line(flow.lines[j].page, flow.lines[j].number);
             }
             items.push(Item::Block(Block {
@@ -190,7 +198,15 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
                     BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } => text,
                     BlockKind::Heading { .. } => unreachable!("headings are never left open"),
                 };
-                join_lines(text, flow, block.last, i, EditKind::LineJoin, lexicon, report);
+                join_lines(
+                    text,
+                    flow,
+                    block.last,
+                    i,
+                    EditKind::LineJoin,
+                    lexicon,
+                    report,
+                );
                 block.provenance.add_line(line.page, line.number);
                 block.last = i;
             }
@@ -268,7 +284,11 @@ fn join_lines(
         join_kind
     };
     text.push_str(next);
-    let after = format!("{}{}", &text[tail_start..text.len() - next.len()], first_word(next));
+    let after = format!(
+        "{}{}",
+        &text[tail_start..text.len() - next.len()],
+        first_word(next)
+    );
     report.push(kind, first.page, first.number, before, after);
 }
 

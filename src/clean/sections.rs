@@ -12,13 +12,39 @@ use whatlang::{Detector, Lang};
 /// Language names a label may use (in English, in the language itself and
 /// in the other languages offprint writes), with their BCP 47 tag.
 const LANGUAGE_NAMES: [(&str, &str); 33] = [
-    ("english", "en"), ("anglais", "en"), ("inglés", "en"), ("ingles", "en"), ("英文", "en"), ("英语", "en"),
-    ("chinese", "zh"), ("simplified chinese", "zh"), ("mandarin", "zh"), ("中文", "zh"),
-    ("简体中文", "zh"), ("汉语", "zh"), ("chinois", "zh"), ("chino", "zh"),
-    ("french", "fr"), ("français", "fr"), ("francais", "fr"), ("francés", "fr"), ("法文", "fr"), ("法语", "fr"),
-    ("spanish", "es"), ("español", "es"), ("espanol", "es"), ("espagnol", "es"), ("西班牙文", "es"), ("西班牙语", "es"),
-    ("german", "de"), ("deutsch", "de"), ("italian", "it"), ("portuguese", "pt"),
-    ("russian", "ru"), ("arabic", "ar"), ("japanese", "ja"),
+    ("english", "en"),
+    ("anglais", "en"),
+    ("inglés", "en"),
+    ("ingles", "en"),
+    ("英文", "en"),
+    ("英语", "en"),
+    ("chinese", "zh"),
+    ("simplified chinese", "zh"),
+    ("mandarin", "zh"),
+    ("中文", "zh"),
+    ("简体中文", "zh"),
+    ("汉语", "zh"),
+    ("chinois", "zh"),
+    ("chino", "zh"),
+    ("french", "fr"),
+    ("français", "fr"),
+    ("francais", "fr"),
+    ("francés", "fr"),
+    ("法文", "fr"),
+    ("法语", "fr"),
+    ("spanish", "es"),
+    ("español", "es"),
+    ("espanol", "es"),
+    ("espagnol", "es"),
+    ("西班牙文", "es"),
+    ("西班牙语", "es"),
+    ("german", "de"),
+    ("deutsch", "de"),
+    ("italian", "it"),
+    ("portuguese", "pt"),
+    ("russian", "ru"),
+    ("arabic", "ar"),
+    ("japanese", "ja"),
 ];
 
 /// A label line: a language name and a colon, nothing else.
@@ -37,14 +63,23 @@ pub fn parse_label(text: &str) -> Option<Label> {
     LANGUAGE_NAMES
         .iter()
         .find(|(n, _)| *n == lower)
-        .map(|(_, lang)| Label { lang: lang.to_string(), name: name.to_string() })
+        .map(|(_, lang)| Label {
+            lang: lang.to_string(),
+            name: name.to_string(),
+        })
 }
 
 /// Takes label lines out of the text; the label lives on in the model.
 pub fn take_labels(lines: &mut [Line], report: &mut Report) {
     for line in lines.iter_mut().filter(|l| l.is_content()) {
         if let Some(label) = parse_label(&line.text) {
-            report.push(EditKind::SectionLabel, line.page, line.number, line.text.as_str(), "");
+            report.push(
+                EditKind::SectionLabel,
+                line.page,
+                line.number,
+                line.text.as_str(),
+                "",
+            );
             line.make_label(label);
         }
     }
@@ -60,7 +95,9 @@ impl Default for LanguageDetector {
     fn default() -> Self {
         // The four languages of offprint's editions: a short list keeps the
         // detector from mistaking Spanish for Portuguese or Catalan.
-        LanguageDetector { detector: Detector::with_allowlist(vec![Lang::Eng, Lang::Fra, Lang::Spa, Lang::Cmn]) }
+        LanguageDetector {
+            detector: Detector::with_allowlist(vec![Lang::Eng, Lang::Fra, Lang::Spa, Lang::Cmn]),
+        }
     }
 }
 
@@ -72,6 +109,9 @@ impl LanguageDetector {
         let (mut han, mut kana, mut hangul, mut letters) = (0, 0, 0, 0);
         for c in text.chars().filter(|c| c.is_alphabetic()) {
             letters += 1;
+            if c.is_ascii() {
+                continue;
+            }
             match c.script() {
                 Script::Hiragana | Script::Katakana => kana += 1,
                 Script::Hangul => hangul += 1,
@@ -92,17 +132,34 @@ impl LanguageDetector {
         if letters < MIN_LETTERS {
             return None;
         }
-        let info = self.detector.detect(text)?;
+        let info = self.detector.detect(sample(text))?;
         if !info.is_reliable() && letters < 4 * MIN_LETTERS {
             return None;
         }
-        Some(match info.lang() {
-            Lang::Eng => "en",
-            Lang::Fra => "fr",
-            Lang::Spa => "es",
-            _ => return None,
-        }.into())
+        Some(
+            match info.lang() {
+                Lang::Eng => "en",
+                Lang::Fra => "fr",
+                Lang::Spa => "es",
+                _ => return None,
+            }
+            .into(),
+        )
     }
+}
+
+/// Enough of a long block to tell its language: detection is linear in
+/// the text and the first few sentences decide it.
+fn sample(text: &str) -> &str {
+    const SAMPLE_BYTES: usize = 200;
+    if text.len() <= SAMPLE_BYTES {
+        return text;
+    }
+    let end = (0..=SAMPLE_BYTES)
+        .rev()
+        .find(|&k| text.is_char_boundary(k))
+        .unwrap_or(0);
+    &text[..end]
 }
 
 /// A block or a label, in reading order, before sections are formed.
@@ -113,7 +170,13 @@ pub enum Item {
 
 impl Item {
     pub fn is_heading(&self) -> bool {
-        matches!(self, Item::Block(Block { kind: BlockKind::Heading { .. }, .. }))
+        matches!(
+            self,
+            Item::Block(Block {
+                kind: BlockKind::Heading { .. },
+                ..
+            })
+        )
     }
 }
 
@@ -135,7 +198,11 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
     for ((item, own), lang) in items.into_iter().zip(detected).zip(deciding) {
         let mut block = match item {
             Item::Label(label) => {
-                sections.push(Section { lang: label.lang, label: Some(label.name), blocks: Vec::new() });
+                sections.push(Section {
+                    lang: label.lang,
+                    label: Some(label.name),
+                    blocks: Vec::new(),
+                });
                 continue;
             }
             Item::Block(block) => block,
@@ -148,7 +215,11 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
             (Some(_), None) => false,
         };
         if opens_section {
-            sections.push(Section { lang: "und".into(), label: None, blocks: Vec::new() });
+            sections.push(Section {
+                lang: "und".into(),
+                label: None,
+                blocks: Vec::new(),
+            });
         }
         let section = sections.last_mut().expect("a section was just ensured");
         if section.lang == "und" {

@@ -48,19 +48,29 @@ mod tests {
 
     #[test]
     fn trims_and_folds_spaces() {
-        assert_eq!(normalize("  Date of Publication:  4 July\t2024 "), "Date of Publication: 4 July 2024");
+        assert_eq!(
+            normalize("  Date of Publication:  4 July\t2024 "),
+            "Date of Publication: 4 July 2024"
+        );
         assert_eq!(normalize(" "), "");
     }
 
     #[test]
     fn keeps_other_characters() {
-        assert_eq!(normalize("« gouvernance » – l’État"), "« gouvernance » – l’État");
+        assert_eq!(
+            normalize("« gouvernance » – l’État"),
+            "« gouvernance » – l’État"
+        );
         assert_eq!(normalize("a\u{a0}:"), "a\u{a0}:");
     }
 
     #[test]
     fn reports_each_changed_line_but_not_blank_ones() {
-        let mut lines = vec![Line::new("a  b ", 1, 1), Line::new("   ", 1, 2), Line::new("c", 1, 3)];
+        let mut lines = vec![
+            Line::new("a  b ", 1, 1),
+            Line::new("   ", 1, 2),
+            Line::new("c", 1, 3),
+        ];
         let mut report = Report::default();
         normalize_spacing(&mut lines, &mut report);
         assert_eq!(report.edits.len(), 1);

@@ -38,10 +38,14 @@ mod tests {
     use crate::clean::Line;
 
     fn flow_of(text: &str) -> Vec<Line> {
-        text.split('\n').enumerate().map(|(k, t)| Line::new(t, 1, k + 1)).collect()
+        text.split('\n')
+            .enumerate()
+            .map(|(k, t)| Line::new(t, 1, k + 1))
+            .collect()
     }
 
-    const FULL: &str = "a line of body text that runs all the way to the measure of the page and ends.";
+    const FULL: &str =
+        "a line of body text that runs all the way to the measure of the page and ends.";
 
     #[test]
     fn mid_sentence_lines_join() {
@@ -51,7 +55,9 @@ mod tests {
 
     #[test]
     fn lowercase_continuation_joins_across_a_wide_gap() {
-        let lines = flow_of(&format!("{FULL}\nstate organs handling\n\n\n\ncomplaints and petitions.\n{FULL}"));
+        let lines = flow_of(&format!(
+            "{FULL}\nstate organs handling\n\n\n\ncomplaints and petitions.\n{FULL}"
+        ));
         let flow = Flow::new(&lines);
         assert!(continues(&flow, 1, 2));
     }
@@ -64,7 +70,9 @@ mod tests {
 
     #[test]
     fn short_line_then_capital_ends_the_paragraph() {
-        let lines = flow_of(&format!("{FULL}\nis the foundation of peace in the world,\nWhereas disregard {FULL}"));
+        let lines = flow_of(&format!(
+            "{FULL}\nis the foundation of peace in the world,\nWhereas disregard {FULL}"
+        ));
         assert!(!continues(&Flow::new(&lines), 1, 2));
     }
 
@@ -88,7 +96,8 @@ mod tests {
 
     #[test]
     fn hyphenated_word_runs_on() {
-        let lines = flow_of("further reducing the autonomy of civil society, the non-\n\nstate sector");
+        let lines =
+            flow_of("further reducing the autonomy of civil society, the non-\n\nstate sector");
         assert!(continues(&Flow::new(&lines), 0, 1));
     }
 }

@@ -31,9 +31,8 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
         number: 1,
         lines: Vec::new(),
     }];
-    let mut line_number = 0;
-    for line in split_lines(text) {
-        line_number += 1;
+    for (index, line) in split_lines(text).into_iter().enumerate() {
+        let line_number = index + 1;
         // A form feed inside a line moves what follows it to a new page.
         let mut parts = line.split('\u{000C}');
         let mut part = parts.next().unwrap_or_default();

@@ -1,1 +1,38 @@
-fn main() {}
+//! Project tasks: `cargo xtask <task>`.
+//!
+//! - `bench`: cleaning throughput and linearity (release build).
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("bench") => bench(),
+        _ => {
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn bench() -> Result<(), String> {
+    let status = cargo()
+        .args(["bench", "--package", "offprint", "--bench", "clean"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| "the benchmark failed".into())
+}
