@@ -70,7 +70,12 @@ mod tests {
 
     #[test]
     fn failure_names_the_file() {
-        let err = write_atomic(Path::new("/nonexistent-dir/x.md"), b"x").unwrap_err();
-        assert_eq!(err.file, "/nonexistent-dir/x.md");
+        // A regular file cannot hold a folder, even for root.
+        let blocker = std::env::temp_dir().join(format!("offprint-blocker-{}", std::process::id()));
+        std::fs::write(&blocker, b"").unwrap();
+        let target = blocker.join("x.md");
+        let err = write_atomic(&target, b"x").unwrap_err();
+        assert_eq!(err.file, blocker.display().to_string());
+        std::fs::remove_file(&blocker).unwrap();
     }
 }
