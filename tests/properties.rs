@@ -19,6 +19,9 @@ fn expected_characters(raw: &RawDoc, report: &Report) -> String {
             continue;
         }
         let mut text = line.text.trim_end().to_string();
+        for edit in edits.iter().filter(|e| e.kind.replaces_characters()) {
+            text = text.replacen(&edit.before, &edit.after, 1);
+        }
         if edits.iter().any(|e| e.kind == EditKind::Dehyphenated) {
             text.pop();
         }
@@ -54,6 +57,7 @@ fn piece() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => "[a-zA-Zéà]{1,10}".prop_map(|w| w),
         2 => "[社会工作部中国共产党。，“”]{1,12}".prop_map(|w| w),
+        1 => "[ﬁﬂﬀ⼈⼊]{1,3}".prop_map(|w| w),
         2 => Just(" ".to_string()),
         1 => Just("  ".to_string()),
         3 => Just("\n".to_string()),
@@ -61,6 +65,7 @@ fn piece() -> impl Strategy<Value = String> {
         1 => Just("-\n".to_string()),
         1 => Just("\u{AD}\n".to_string()),
         1 => Just("\u{2010}\n".to_string()),
+        1 => Just(" \u{2010}\n".to_string()),
         1 => Just("\x0c".to_string()),
         1 => "[0-9]{1,4}".prop_map(|w| w),
         1 => Just("\n2\n".to_string()),

@@ -3,15 +3,14 @@
 
 use super::report::{EditKind, Report};
 use super::Line;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 /// How many text lines at the top and at the bottom of a page can be furniture.
 const BAND: usize = 3;
 
 /// Removes lines that are only a page number (`2`, `- 2 -`, `Page 2 of 7`,
 /// `3/7`, `ii`, `第 2 页`). On a document with pages, such a line must sit in
-/// the top or bottom band of its page; on one without, it must stand alone
-/// between blank lines. `2023, the party …` is text.
+/// the top or bottom band of its page. `2023, the party …` is text.
 pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
     let paged = lines.first().map(|l| l.page) != lines.last().map(|l| l.page);
     let in_band = if paged {
@@ -23,10 +22,12 @@ pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
         if !lines[i].is_text() || !is_page_number(&lines[i].text) {
             continue;
         }
+        // Without pages, a bare `2` must stand alone between blank lines; a
+        // marked form (`Page 2 of 7`, `- 2 -`, `2/7`) says what it is.
         let placed = if paged {
             in_band[i]
         } else {
-            stands_alone(lines, i)
+            stands_alone(lines, i) || !is_number(lines[i].text.trim())
         };
         if placed {
             remove(&mut lines[i], EditKind::PageNumber, report);
@@ -34,35 +35,93 @@ pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
     }
 }
 
-/// Removes running headers and footers: lines in the top (bottom) band of
-/// their page whose text repeats in that band on at least half of the pages,
-/// at least two. Lines that differ only in a number repeat too when that
-/// number follows the page number (`Page 3 of 7`, `file:///x.html 3/7`).
-pub fn remove_running_lines(lines: &mut [Line], report: &mut Report) {
-    let pages = count_pages(lines);
-    if pages < 2 {
-        return;
+/// Removes running headers and footers and returns the distinct texts of
+/// the headers (the title often runs there), in document order.
+///
+/// With pages, a running line sits in the top (bottom) band of its page and
+/// repeats in that band on at least half of the pages, at least two. Lines
+/// that differ only in a number repeat too when that number follows the page
+/// number (`Page 3 of 7`, `file:///x.html 3/7`). Without pages (an
+/// extraction that kept no form feeds), a running line repeats at least
+/// three times, far apart, the same or with a number counting up by one.
+pub fn remove_running_lines(lines: &mut [Line], report: &mut Report) -> Vec<String> {
+    let groups = if count_pages(lines) >= 2 {
+        paged_running_lines(lines)
+    } else {
+        unpaged_running_lines(lines)
+    };
+    let mut headers: Vec<String> = Vec::new();
+    for (kind, occurrences) in groups {
+        let text = &lines[occurrences[0]].text;
+        if kind != EditKind::RunningFooter && !headers.contains(text) {
+            headers.push(text.clone());
+        }
+        for i in occurrences {
+            remove(&mut lines[i], kind, report);
+        }
     }
+    headers
+}
+
+fn paged_running_lines(lines: &[Line]) -> Vec<(EditKind, Vec<usize>)> {
+    let pages = count_pages(lines);
+    let mut groups = Vec::new();
     for (top, kind) in [
         (true, EditKind::RunningHeader),
         (false, EditKind::RunningFooter),
     ] {
-        let band = band_lines(lines, top);
-        let mut by_shape: HashMap<String, Vec<usize>> = HashMap::new();
-        for &i in &band {
+        let mut by_shape: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for i in band_lines(lines, top) {
             by_shape.entry(shape(&lines[i].text)).or_default().push(i);
         }
         let needed = pages.div_ceil(2).max(2);
-        for occurrences in by_shape.values() {
+        for occurrences in by_shape.into_values() {
             let mut on_pages: Vec<usize> = occurrences.iter().map(|&i| lines[i].page).collect();
             on_pages.dedup();
-            if on_pages.len() >= needed && numbers_track_pages(lines, occurrences) {
-                for &i in occurrences {
-                    remove(&mut lines[i], kind, report);
-                }
+            if on_pages.len() >= needed && numbers_track_pages(lines, &occurrences) {
+                groups.push((kind, occurrences));
             }
         }
     }
+    groups
+}
+
+/// At least this many occurrences make a running line in text without pages.
+const MIN_UNPAGED_REPEATS: usize = 3;
+/// Occurrences of a running line are at least this many text lines apart.
+const MIN_UNPAGED_SPACING: usize = 8;
+
+fn unpaged_running_lines(lines: &[Line]) -> Vec<(EditKind, Vec<usize>)> {
+    let content: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].is_content())
+        .collect();
+    let mut by_shape: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (rank, &i) in content.iter().enumerate() {
+        if crate::clean::lists::parse_marker(&lines[i].text).is_none() {
+            by_shape
+                .entry(shape(&lines[i].text))
+                .or_default()
+                .push(rank);
+        }
+    }
+    let mut groups = Vec::new();
+    for ranks in by_shape.into_values() {
+        let far_apart = ranks.windows(2).all(|w| w[1] - w[0] >= MIN_UNPAGED_SPACING);
+        let occurrences: Vec<usize> = ranks.iter().map(|&r| content[r]).collect();
+        if ranks.len() >= MIN_UNPAGED_REPEATS && far_apart && numbers_count_up(lines, &occurrences)
+        {
+            groups.push((EditKind::RunningLine, occurrences));
+        }
+    }
+    groups.sort_by_key(|(_, occurrences)| occurrences[0]);
+    groups
+}
+
+/// Whether lines of one shape are the same text, or differ in one number
+/// that counts up by one from each to the next (a page number).
+fn numbers_count_up(lines: &[Line], occurrences: &[usize]) -> bool {
+    let pseudo_pages: Vec<usize> = (0..occurrences.len()).collect();
+    numbers_follow(lines, occurrences, &pseudo_pages)
 }
 
 fn remove(line: &mut Line, kind: EditKind, report: &mut Report) {
@@ -146,6 +205,13 @@ fn numbers_in(text: &str) -> Vec<u64> {
 /// Whether lines of one shape are the same text, or differ in a number that
 /// moves with the page number (so a column of figures is not taken).
 fn numbers_track_pages(lines: &[Line], occurrences: &[usize]) -> bool {
+    let pages: Vec<usize> = occurrences.iter().map(|&i| lines[i].page).collect();
+    numbers_follow(lines, occurrences, &pages)
+}
+
+/// Whether the lines are the same text, or some number in them keeps a
+/// constant difference to `pages`.
+fn numbers_follow(lines: &[Line], occurrences: &[usize], pages: &[usize]) -> bool {
     let first = &lines[occurrences[0]].text;
     if occurrences.iter().all(|&i| &lines[i].text == first) {
         return true;
@@ -155,10 +221,12 @@ fn numbers_track_pages(lines: &[Line], occurrences: &[usize]) -> bool {
         .map(|&i| numbers_in(&lines[i].text))
         .collect();
     let slots = numbers[0].len();
+    if numbers.iter().any(|n| n.len() != slots) {
+        return false;
+    }
     (0..slots).any(|slot| {
-        let offset = |k: usize| i128::from(numbers[k][slot]) - lines[occurrences[k]].page as i128;
-        numbers.iter().all(|n| n.len() == slots)
-            && (0..numbers.len()).all(|k| offset(k) == offset(0))
+        let offset = |k: usize| i128::from(numbers[k][slot]) - pages[k] as i128;
+        (0..numbers.len()).all(|k| offset(k) == offset(0))
     })
 }
 

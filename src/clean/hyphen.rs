@@ -50,7 +50,7 @@ impl Lexicon {
     /// Decides the hyphen between `head` (the end of one line, hyphen
     /// included) and `tail` (the start of the next).
     pub fn decide(&self, head: &str, tail: &str) -> HyphenChoice {
-        if head.ends_with(SOFT_HYPHEN) {
+        if head.ends_with(SOFT_HYPHEN) || is_set_apart(head) {
             return HyphenChoice::Remove;
         }
         let before =
@@ -68,12 +68,23 @@ impl Lexicon {
 }
 
 /// Whether `text` ends with a hyphen that may split a word: a hyphen or
-/// soft hyphen right after a letter.
+/// soft hyphen right after a letter, or one set apart by a space (below).
 pub fn ends_with_word_hyphen(text: &str) -> bool {
     let mut rev = text.chars().rev();
     matches!(
         (rev.next(), rev.next()),
         (Some(h), Some(letter)) if is_hyphen(h) && letter.is_alphabetic()
+    ) || is_set_apart(text)
+}
+
+/// A typographic hyphen (U+2010) or soft hyphen drawn apart from its word
+/// (`mea ‐`): the layout engine hyphenated the word and an extractor saw
+/// the gap before the hyphen glyph. No author writes that.
+fn is_set_apart(text: &str) -> bool {
+    let mut rev = text.chars().rev();
+    matches!(
+        (rev.next(), rev.next(), rev.next()),
+        (Some('\u{2010}' | SOFT_HYPHEN), Some(' '), Some(letter)) if letter.is_alphabetic()
     )
 }
 
@@ -143,6 +154,17 @@ mod tests {
             lex.decide("the non-", "state sector"),
             HyphenChoice::KeepUndecided
         );
+    }
+
+    #[test]
+    fn hyphen_set_apart_by_the_layout_is_removed() {
+        assert!(ends_with_word_hyphen("isolated mea \u{2010}"));
+        assert_eq!(
+            Lexicon::default().decide("isolated mea \u{2010}", "sures"),
+            HyphenChoice::Remove
+        );
+        assert!(!ends_with_word_hyphen("in 1990 -"));
+        assert!(!ends_with_word_hyphen("a spaced dash -"));
     }
 
     #[test]

@@ -39,6 +39,31 @@ pub fn find_date(lines: &[Line], report: &mut Report) -> Option<String> {
     })
 }
 
+/// The document title, from the running headers: the first that has words,
+/// without the date and time a browser prints beside it and that is no URL.
+pub fn title_from_headers(headers: &[String]) -> Option<String> {
+    headers.iter().find_map(|header| {
+        let words: Vec<&str> = header.split_whitespace().collect();
+        let is_stamp = |w: &&str| {
+            let w = w.trim_end_matches(',');
+            matches!(w, "AM" | "PM" | "am" | "pm")
+                || (w.chars().any(|c| c.is_ascii_digit())
+                    && w.chars().any(|c| matches!(c, '/' | ':'))
+                    && w.chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '/' | ':' | '.')))
+        };
+        let start = words.iter().position(|w| !is_stamp(w))?;
+        let end = words.iter().rposition(|w| !is_stamp(w))? + 1;
+        let title = words[start..end].join(" ");
+        let lettered = words[start..end]
+            .iter()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        let is_url = title.contains("://") || title.starts_with("www.");
+        (lettered >= 2 && !is_url).then_some(title)
+    })
+}
+
 /// Parses `2024-07-04`, `4 July 2024`, `July 4, 2024`, `4 juillet 2024`,
 /// `4 de julio de 2024` and `2024年7月4日` into `2024-07-04`.
 pub fn parse_date(text: &str) -> Option<String> {
@@ -154,6 +179,20 @@ mod tests {
         ] {
             assert_eq!(parse_date(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn title_from_headers_drops_browser_stamps_and_urls() {
+        let headers = vec![
+            "file:///tmp/x.html".to_string(),
+            "11/26/26, 7:09 PM Universal Declaration of Human Rights: Preamble and Articles 1-7"
+                .to_string(),
+        ];
+        assert_eq!(
+            title_from_headers(&headers).as_deref(),
+            Some("Universal Declaration of Human Rights: Preamble and Articles 1-7")
+        );
+        assert_eq!(title_from_headers(&["11/26/26, 7:09 PM".to_string()]), None);
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //! | pass | module | report kinds |
 //! |---|---|---|
 //! | spacing | [`spacing`] | `spacing` |
-//! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer` |
+//! | normalisation | [`normalize`] | `ligature`, `cjk-radical` |
+//! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer`, `running-line` |
 //! | metadata | [`meta`] | `metadata` |
 //! | language labels | [`sections`] | `section-label` |
 //! | headings | [`headings`] | `heading-join` |
@@ -26,6 +27,7 @@ pub mod headings;
 pub mod hyphen;
 pub mod lists;
 pub mod meta;
+pub mod normalize;
 pub mod report;
 pub mod sections;
 pub mod spacing;
@@ -101,8 +103,10 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
         .map(|(page, line)| Line::new(&line.text, page, line.number))
         .collect();
     spacing::normalize_spacing(&mut lines, &mut report);
+    normalize::normalize_characters(&mut lines, &mut report);
     furniture::remove_page_numbers(&mut lines, &mut report);
-    furniture::remove_running_lines(&mut lines, &mut report);
+    let headers = furniture::remove_running_lines(&mut lines, &mut report);
+    let title = meta::title_from_headers(&headers);
     let date = meta::find_date(&lines, &mut report);
     sections::take_labels(&mut lines, &mut report);
 
@@ -119,6 +123,7 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     }
     let document = Document {
         meta: Meta {
+            title,
             date,
             languages,
             source: raw.source.clone(),
@@ -265,13 +270,17 @@ fn join_lines(
     report: &mut Report,
 ) {
     let (first, next) = (&flow.lines[a], flow.lines[b].text);
-    let tail_start = text.len() - last_word(text).len();
+    // The tail shown in the report starts before any set-apart hyphen, which may go.
+    let stem = text.trim_end_matches([' ', '-', '\u{2010}', '\u{AD}']);
+    let tail_start = stem.len() - last_word(stem).len();
     let before = format!("{}\n{}", &text[tail_start..], first_word(next));
     let next_starts_word = next.chars().next().is_some_and(char::is_alphabetic);
     let kind = if hyphen::ends_with_word_hyphen(text) && next_starts_word {
         match lexicon.decide(text, next) {
             HyphenChoice::Remove => {
                 text.pop();
+                let kept = text.trim_end_matches(' ').len();
+                text.truncate(kept);
                 EditKind::Dehyphenated
             }
             HyphenChoice::KeepKnown => EditKind::HyphenKept,

@@ -10,12 +10,19 @@ use std::collections::BTreeMap;
 pub enum EditKind {
     /// Leading, trailing or doubled spaces removed (spacing).
     Spacing,
+    /// A typographic ligature spelled out, `ﬁ` → `fi` (normalisation).
+    Ligature,
+    /// A CJK radical replaced by its ideograph, `⼈` → `人` (normalisation).
+    CjkRadical,
     /// A bare page number removed (furniture).
     PageNumber,
     /// A running header repeated across pages removed (furniture).
     RunningHeader,
     /// A running footer repeated across pages removed (furniture).
     RunningFooter,
+    /// A line repeated page after page in text without page breaks, so
+    /// neither header nor footer can be told (furniture).
+    RunningLine,
     /// Two lines of one paragraph or list item joined (unwrap).
     LineJoin,
     /// A heading wrapped over several lines joined (headings).
@@ -33,6 +40,11 @@ pub enum EditKind {
 }
 
 impl EditKind {
+    /// Whether the edit replaces characters (`before` → `after`) in its line.
+    pub fn replaces_characters(self) -> bool {
+        matches!(self, EditKind::Ligature | EditKind::CjkRadical)
+    }
+
     /// Whether the edit takes the whole source line out of the text.
     pub fn removes_line(self) -> bool {
         matches!(
@@ -40,6 +52,7 @@ impl EditKind {
             EditKind::PageNumber
                 | EditKind::RunningHeader
                 | EditKind::RunningFooter
+                | EditKind::RunningLine
                 | EditKind::SectionLabel
         )
     }
