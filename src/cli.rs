@@ -3,7 +3,9 @@
 use crate::clean::{clean, Report};
 use crate::error::Error;
 use crate::export::TextFormat;
+use crate::input::RawDoc;
 use crate::output::{ensure_not_input, write_atomic};
+use crate::ReadOptions;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
 use std::io::{Read, Write};
@@ -27,17 +29,58 @@ pub enum Command {
     /// Clean extracted text: remove page furniture, unwrap lines, rejoin
     /// hyphenated words, find headings, lists and language sections.
     #[command(after_help = "Examples:
-  offprint clean brief.txt                        Markdown on standard output
+  offprint clean brief.pdf                        Markdown on standard output
+  offprint clean brief.txt                        (extracted text works too)
   offprint clean brief.txt --to json -o brief.json
   offprint clean brief.txt -o brief.md --report edits.json
   pdftotext in.pdf - | offprint clean -           read standard input")]
     Clean(CleanArgs),
+    /// Extract the raw text of a PDF, page by page, a form feed between pages
+    /// (like `pdftotext`): the input of `clean`, before any cleaning.
+    #[command(after_help = "Examples:
+  offprint extract report.pdf                     text on standard output
+  offprint extract report.pdf -o report.txt
+  offprint extract locked.pdf --password s3cret -o locked.txt")]
+    Extract(ExtractArgs),
+}
+
+/// How to open the input, shared by the commands that read one.
+#[derive(Debug, clap::Args)]
+pub struct InputArgs {
+    /// Password of an encrypted PDF (not needed when the user password is empty).
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// Give up on a PDF whose text takes longer than this to read, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    pub time_limit: f64,
+}
+
+impl InputArgs {
+    fn read_options(&self) -> Result<ReadOptions, Error> {
+        let time_limit = std::time::Duration::try_from_secs_f64(self.time_limit)
+            .map_err(|_| Error::new("--time-limit", "must be a positive number of seconds"))?;
+        Ok(ReadOptions {
+            password: self.password.clone(),
+            time_limit,
+        })
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// The PDF (or `-` for standard input).
+    pub input: PathBuf,
+    /// Output file (written whole or not at all); standard output if absent.
+    #[arg(short, long, value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: InputArgs,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct CleanArgs {
-    /// Input file: extracted text (UTF-8, form feed between pages), or `-`
-    /// for standard input.
+    /// Input file: a PDF, or extracted text (UTF-8, form feed between pages),
+    /// recognised by its bytes; `-` for standard input.
     pub input: PathBuf,
     /// Output file (written whole or not at all); standard output if absent.
     #[arg(short, long, value_name = "OUT")]
@@ -48,6 +91,8 @@ pub struct CleanArgs {
     /// Write the edit report (every removal, join and hyphen decision) as JSON.
     #[arg(long, value_name = "REPORT.json")]
     pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: InputArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -74,30 +119,61 @@ impl From<Format> for TextFormat {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Clean(args) => run_clean(&args),
+        Command::Extract(args) => run_extract(&args),
     }
 }
 
-fn run_clean(args: &CleanArgs) -> Result<(), Error> {
-    let name = args.input.display().to_string();
-    let bytes = read_bytes(&args.input)?;
-    let raw = crate::read_input(&name, &bytes)?;
-    let cleaned = clean(&raw);
-    let rendered = TextFormat::from(args.to).render(&cleaned.document);
-    let inputs = [args.input.as_path()];
-    if let Some(report_path) = &args.report {
-        ensure_not_input(report_path, &inputs)?;
-        write_atomic(report_path, report_json(&cleaned.report).as_bytes())?;
+/// Reads and opens the input, warning about pages that could not be read.
+fn open_input(path: &Path, read: &InputArgs) -> Result<RawDoc, Error> {
+    let name = path.display().to_string();
+    let bytes = read_bytes(path)?;
+    let raw = crate::read_input(&name, &bytes, &read.read_options()?)?;
+    if !raw.lost_pages.is_empty() {
+        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
+        eprintln!(
+            "offprint: warning: {name}: page(s) {} could not be read in full; their text may be incomplete",
+            pages.join(", ")
+        );
     }
-    match &args.output {
+    Ok(raw)
+}
+
+/// Writes `bytes` to `output` (never an input) or to standard output.
+fn emit(output: Option<&Path>, input: &Path, bytes: &[u8]) -> Result<(), Error> {
+    match output {
         Some(path) => {
-            ensure_not_input(path, &inputs)?;
-            write_atomic(path, rendered.as_bytes())
+            ensure_not_input(path, &[input])?;
+            write_atomic(path, bytes)
         }
         None => std::io::stdout()
             .lock()
-            .write_all(rendered.as_bytes())
+            .write_all(bytes)
             .map_err(|e| Error::io("<stdout>", &e)),
     }
+}
+
+fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
+    let raw = open_input(&args.input, &args.read)?;
+    let mut text = String::new();
+    for page in &raw.pages {
+        for line in &page.lines {
+            text.push_str(&line.text);
+            text.push('\n');
+        }
+        text.push('\u{000C}');
+    }
+    emit(args.output.as_deref(), &args.input, text.as_bytes())
+}
+
+fn run_clean(args: &CleanArgs) -> Result<(), Error> {
+    let raw = open_input(&args.input, &args.read)?;
+    let cleaned = clean(&raw);
+    let rendered = TextFormat::from(args.to).render(&cleaned.document);
+    if let Some(report_path) = &args.report {
+        ensure_not_input(report_path, &[args.input.as_path()])?;
+        write_atomic(report_path, report_json(&cleaned.report).as_bytes())?;
+    }
+    emit(args.output.as_deref(), &args.input, rendered.as_bytes())
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {

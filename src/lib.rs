@@ -6,7 +6,8 @@
 //! JSON or plain text.
 //!
 //! ```
-//! let raw = offprint::read_input("brief.txt", b"Executive Summary\n\n1. First point.\n").unwrap();
+//! let options = offprint::ReadOptions::default();
+//! let raw = offprint::read_input("brief.txt", b"Executive Summary\n\n1. First point.\n", &options).unwrap();
 //! let cleaned = offprint::clean::clean(&raw);
 //! let markdown = offprint::export::md::to_markdown(&cleaned.document);
 //! assert!(markdown.contains("1. First point."));
@@ -22,16 +23,35 @@ pub mod output;
 
 pub use error::Error;
 
-/// Reads an input, recognised by its bytes rather than its name: a PDF
-/// starts with `%PDF`; anything else is taken as UTF-8 text.
-pub fn read_input(name: &str, bytes: &[u8]) -> Result<input::RawDoc, Error> {
-    if bytes.starts_with(b"%PDF") {
-        return Err(Error::new(
-            name,
-            "is a PDF; this build reads extracted text only (run `pdftotext` first)",
-        ));
+/// How to open an input.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// Password of an encrypted PDF (one with an empty user password opens without).
+    pub password: Option<String>,
+    /// How long reading one PDF may take before it is given up.
+    pub time_limit: std::time::Duration,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            password: None,
+            time_limit: input::pdf::DEFAULT_TIME_LIMIT,
+        }
     }
-    let mut raw = input::text::read_text(bytes).map_err(|e| Error::new(name, e))?;
+}
+
+/// Reads an input, recognised by its bytes rather than its name: a PDF
+/// starts with `%PDF` (a little junk before it is tolerated); anything else
+/// is taken as UTF-8 text.
+pub fn read_input(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<input::RawDoc, Error> {
+    let mut raw = if input::pdf::looks_like_pdf(bytes) {
+        input::pdf::read_pdf_with_limit(bytes, options.password.as_deref(), options.time_limit)
+            .map(input::RawDoc::from)
+            .map_err(|e| Error::new(name, e))?
+    } else {
+        input::text::read_text(bytes).map_err(|e| Error::new(name, e))?
+    };
     raw.source = Some(input::source_of(name, bytes));
     Ok(raw)
 }

@@ -3,7 +3,10 @@
 //! A `RawDoc` is what the cleaner starts from. Nothing downstream of
 //! [`crate::clean`] sees one.
 
+pub mod pdf;
 pub mod text;
+
+pub use pdf::LineGeometry;
 
 use sha2::{Digest, Sha256};
 
@@ -13,6 +16,9 @@ pub struct RawDoc {
     pub pages: Vec<RawPage>,
     /// File name and hash of the input, when it came from a file.
     pub source: Option<crate::model::Source>,
+    /// Pages whose text could not be read with positions (PDF input): what
+    /// they hold came from a plain fallback extractor, or nothing did.
+    pub lost_pages: Vec<usize>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +26,8 @@ pub struct RawPage {
     /// 1-based page number in the source.
     pub number: usize,
     pub lines: Vec<RawLine>,
+    /// Width and height in points, when the source has pages of a size.
+    pub size: Option<(f32, f32)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +35,8 @@ pub struct RawLine {
     pub text: String,
     /// 1-based line number, counted over the whole source.
     pub number: usize,
+    /// Where the page drew the line, when the source is a PDF.
+    pub geometry: Option<LineGeometry>,
 }
 
 impl RawDoc {
@@ -35,6 +45,38 @@ impl RawDoc {
         self.pages
             .iter()
             .flat_map(|page| page.lines.iter().map(move |line| (page.number, line)))
+    }
+}
+
+impl From<pdf::PdfText> for RawDoc {
+    /// Numbers the lines of a PDF's pages over the whole document.
+    fn from(text: pdf::PdfText) -> RawDoc {
+        let mut number = 0;
+        let pages = text
+            .pages
+            .into_iter()
+            .map(|page| RawPage {
+                number: page.number,
+                size: Some((page.width, page.height)),
+                lines: page
+                    .lines
+                    .into_iter()
+                    .map(|line| {
+                        number += 1;
+                        RawLine {
+                            text: line.text,
+                            number,
+                            geometry: line.geometry,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        RawDoc {
+            pages,
+            source: None,
+            lost_pages: text.lost_pages,
+        }
     }
 }
 

@@ -29,7 +29,7 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut pages = vec![RawPage {
         number: 1,
-        lines: Vec::new(),
+        ..RawPage::default()
     }];
     for (index, line) in split_lines(text).into_iter().enumerate() {
         let line_number = index + 1;
@@ -45,6 +45,7 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
                 page.lines.push(RawLine {
                     text: part.to_string(),
                     number: line_number,
+                    geometry: None,
                 });
             }
             match next {
@@ -52,7 +53,7 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
                     let number = pages.len() + 1;
                     pages.push(RawPage {
                         number,
-                        lines: Vec::new(),
+                        ..RawPage::default()
                     });
                     part = rest;
                     after_form_feed = true;
@@ -63,7 +64,7 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
     }
     Ok(RawDoc {
         pages,
-        source: None,
+        ..RawDoc::default()
     })
 }
 
