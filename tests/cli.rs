@@ -54,7 +54,7 @@ fn report_lists_the_page_number_joins_and_kept_hyphen() {
     assert_eq!(page_numbers.len(), 1);
     assert_eq!(page_numbers[0]["before"], "2");
     assert_eq!(page_numbers[0]["line"], 29);
-    let kept: Vec<_> = of("hyphen-undecided").collect();
+    let kept: Vec<_> = of("hyphen-kept").collect();
     assert_eq!(kept.len(), 1);
     assert_eq!(kept[0]["after"], "non-state");
     assert_eq!(kept[0]["line"], 162);

@@ -23,7 +23,9 @@ fn expected_characters(raw: &RawDoc, report: &Report) -> String {
             text = text.replacen(&edit.before, &edit.after, 1);
         }
         if edits.iter().any(|e| e.kind == EditKind::Dehyphenated) {
-            text.pop();
+            // The line-end hyphen goes: `-`, U+2010, a soft hyphen, or a pair.
+            let kept = text.trim_end_matches(['-', '\u{2010}', '\u{AD}']).len();
+            text.truncate(kept);
         }
         out.extend(text.chars().filter(|c| !c.is_whitespace()));
     }
@@ -66,6 +68,7 @@ fn piece() -> impl Strategy<Value = String> {
         1 => Just("\u{AD}\n".to_string()),
         1 => Just("\u{2010}\n".to_string()),
         1 => Just(" \u{2010}\n".to_string()),
+        1 => Just("\u{AD}\u{2010}\n".to_string()),
         1 => Just("\x0c".to_string()),
         1 => "[0-9]{1,4}".prop_map(|w| w),
         1 => Just("\n2\n".to_string()),

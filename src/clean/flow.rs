@@ -1,10 +1,17 @@
 //! The text lines left after furniture and labels are taken out, with the
 //! layout facts that the structure passes (unwrap, headings, lists) decide
-//! with: the blank lines around each line and how full it is.
+//! with: the space before each line, how full it is, and how large it is set.
+//!
+//! Extracted text only has blank lines to go by. A PDF also says where each
+//! line sits and at what size: the vertical distance between two lines is
+//! turned into the same measure ("blank lines" of extra space), widths are
+//! measured in points against the page's text block, and a line set larger
+//! than the body text is a heading.
 
 use super::chars::{is_mostly_cjk, width};
 use super::sections::Label;
 use super::{Line, Role};
+use crate::input::LineGeometry;
 
 /// A line of text, or a section label, in reading order.
 #[derive(Debug)]
@@ -12,22 +19,30 @@ pub struct FlowLine<'a> {
     pub text: &'a str,
     pub page: usize,
     pub number: usize,
-    /// Blank or removed lines between this line and the previous one.
+    /// Blank lines, removed lines or extra vertical space (in line pitches)
+    /// between this line and the previous one.
     pub gap_before: usize,
     /// Whether a page ends between this line and the previous one.
     pub page_break_before: bool,
     pub label: Option<&'a Label>,
-    /// Display width in columns.
-    pub width: usize,
+    /// Width: display columns, or points from the page's left text margin.
+    pub width: f32,
     pub cjk: bool,
+    /// Font size in points, when known.
+    pub size: Option<f32>,
 }
 
 #[derive(Debug)]
 pub struct Flow<'a> {
     pub lines: Vec<FlowLine<'a>>,
     /// Typical width of a full line, for Latin and for CJK lines.
-    typical_latin: usize,
-    typical_cjk: usize,
+    typical_latin: f32,
+    typical_cjk: f32,
+    /// The size of the body text, when the source gave sizes.
+    body_size: Option<f32>,
+    /// Whether some lines are set larger than the body: then size, not
+    /// shape, tells headings.
+    sized_headings: bool,
 }
 
 /// A line at least this share of the typical width is taken as full: the
@@ -35,17 +50,25 @@ pub struct Flow<'a> {
 const FULL: f32 = 0.8;
 /// A line at most this share of the typical width is short enough for a heading.
 const SHORT: f32 = 0.6;
+/// Text at least this much larger than the body is a heading.
+const HEADING_SCALE: f32 = 1.12;
+/// Vertical space beyond this share of the normal line pitch is a gap.
+const GAP_SCALE: f32 = 1.3;
 
 impl<'a> Flow<'a> {
     pub fn new(lines: &'a [Line]) -> Flow<'a> {
-        let mut flow = Vec::new();
+        let margins = left_margins(lines);
+        let pitch = line_pitch(lines);
+        let mut flow: Vec<FlowLine> = Vec::new();
         let mut gap = 0;
         let mut page = lines.first().map_or(1, |l| l.page);
         let mut page_break = false;
+        let mut previous: Option<&Line> = None;
         for line in lines {
             if line.page != page {
                 page = line.page;
                 page_break = !flow.is_empty();
+                previous = None;
             }
             let label = match &line.role {
                 Role::Label(label) => Some(label),
@@ -55,37 +78,54 @@ impl<'a> Flow<'a> {
                     continue;
                 }
             };
+            let vertical = match (previous.and_then(|p| p.geometry), line.geometry, pitch) {
+                (Some(a), Some(b), Some(ratio)) => extra_space(&a, &b, ratio),
+                _ => 0,
+            };
+            let width = match (line.geometry, margins.get(&line.page)) {
+                (Some(g), Some(&left)) => g.right - left,
+                _ => width(&line.text) as f32,
+            };
             flow.push(FlowLine {
                 text: &line.text,
                 page: line.page,
                 number: line.number,
-                gap_before: gap,
+                gap_before: gap + vertical,
                 page_break_before: page_break,
                 label,
-                width: width(&line.text),
+                width,
                 cjk: is_mostly_cjk(&line.text),
+                size: line.geometry.map(|g| g.font_size),
             });
             gap = 0;
             page_break = false;
+            previous = Some(line);
         }
         let typical = |cjk: bool| {
-            let mut widths: Vec<usize> = flow
+            let mut widths: Vec<f32> = flow
                 .iter()
                 .filter(|l| l.label.is_none() && l.cjk == cjk)
                 .map(|l| l.width)
                 .collect();
-            widths.sort_unstable();
-            widths.get(widths.len() * 9 / 10).copied().unwrap_or(0)
+            widths.sort_unstable_by(f32::total_cmp);
+            widths.get(widths.len() * 9 / 10).copied().unwrap_or(0.0)
         };
         let (typical_latin, typical_cjk) = (typical(false), typical(true));
+        let body_size = body_size(&flow);
+        let sized_headings = body_size.is_some_and(|body| {
+            flow.iter()
+                .any(|l| l.size.is_some_and(|s| s >= HEADING_SCALE * body))
+        });
         Flow {
             lines: flow,
             typical_latin,
             typical_cjk,
+            body_size,
+            sized_headings,
         }
     }
 
-    fn typical(&self, i: usize) -> usize {
+    fn typical(&self, i: usize) -> f32 {
         if self.lines[i].cjk {
             self.typical_cjk
         } else {
@@ -95,16 +135,56 @@ impl<'a> Flow<'a> {
 
     /// Whether line `i` runs (nearly) to the measure.
     pub fn is_full(&self, i: usize) -> bool {
-        self.lines[i].width as f32 >= FULL * self.typical(i) as f32
+        self.lines[i].width >= FULL * self.typical(i)
     }
 
     /// Whether line `i` is short enough to be a heading.
     pub fn is_short(&self, i: usize) -> bool {
-        self.lines[i].width as f32 <= SHORT * self.typical(i) as f32
+        self.lines[i].width <= SHORT * self.typical(i)
     }
 
     pub fn is_label(&self, i: usize) -> bool {
         self.lines.get(i).is_some_and(|l| l.label.is_some())
+    }
+
+    /// When the source gave sizes and some text is set larger than the body,
+    /// whether line `i` is (`Some(true)`) or is not (`Some(false)`) set as a
+    /// heading; `None` when sizes cannot tell.
+    pub fn set_as_heading(&self, i: usize) -> Option<bool> {
+        if !self.sized_headings {
+            return None;
+        }
+        let body = self.body_size?;
+        Some(
+            self.lines[i]
+                .size
+                .is_some_and(|s| s >= HEADING_SCALE * body),
+        )
+    }
+
+    /// Whether lines `a` and `b` are set at the same size (or sizes are unknown).
+    pub fn same_size(&self, a: usize, b: usize) -> bool {
+        match (self.lines[a].size, self.lines[b].size) {
+            (Some(x), Some(y)) => (x - y).abs() <= 0.05 * x.max(y),
+            _ => true,
+        }
+    }
+
+    /// The sizes set larger than the body, largest first: a heading's level
+    /// is the rank of its size.
+    pub fn heading_level(&self, i: usize) -> u8 {
+        let (Some(body), Some(size)) = (self.body_size, self.lines[i].size) else {
+            return 1;
+        };
+        let mut larger: Vec<f32> = self
+            .lines
+            .iter()
+            .filter_map(|l| l.size)
+            .filter(|&s| s > size * 1.05 && s >= HEADING_SCALE * body)
+            .collect();
+        larger.sort_unstable_by(f32::total_cmp);
+        larger.dedup_by(|a, b| (*a - *b).abs() <= 0.05 * a.max(*b));
+        u8::try_from(larger.len() + 1).unwrap_or(6).min(6)
     }
 
     /// Whether the space before line `i` is wider than the line spacing
@@ -127,4 +207,66 @@ impl<'a> Flow<'a> {
         };
         line.gap_before > spacing
     }
+}
+
+/// The left edge of the text block of every page: its leftmost line.
+fn left_margins(lines: &[Line]) -> std::collections::HashMap<usize, f32> {
+    let mut margins = std::collections::HashMap::new();
+    for line in lines.iter().filter(|l| l.is_content()) {
+        if let Some(g) = line.geometry {
+            let left = margins.entry(line.page).or_insert(g.left);
+            *left = left.min(g.left);
+        }
+    }
+    margins
+}
+
+/// The normal distance between the tops of two lines of a paragraph, as a
+/// multiple of the font size: the median over neighbouring lines of one size.
+fn line_pitch(lines: &[Line]) -> Option<f32> {
+    let placed: Vec<(usize, LineGeometry)> = lines
+        .iter()
+        .filter(|l| l.is_content())
+        .filter_map(|l| l.geometry.map(|g| (l.page, g)))
+        .collect();
+    let mut ratios: Vec<f32> = placed
+        .windows(2)
+        .filter(|w| w[0].0 == w[1].0 && (w[0].1.font_size - w[1].1.font_size).abs() < 0.25)
+        .map(|w| (w[1].1.top - w[0].1.top) / w[0].1.font_size.max(1.0))
+        .filter(|r| *r > 0.5)
+        .collect();
+    if ratios.is_empty() {
+        return None;
+    }
+    ratios.sort_unstable_by(f32::total_cmp);
+    Some(ratios[ratios.len() / 2])
+}
+
+/// Extra vertical space between two lines, in half line pitches beyond the
+/// normal one; 0 for normal spacing.
+fn extra_space(a: &LineGeometry, b: &LineGeometry, pitch: f32) -> usize {
+    let normal = pitch * a.font_size.max(1.0);
+    let distance = b.top - a.top;
+    if distance <= GAP_SCALE * normal {
+        return 0;
+    }
+    (((distance - normal) / (0.5 * normal)).floor() as usize).max(1)
+}
+
+/// The size most of the text is set in (weighted by characters).
+fn body_size(flow: &[FlowLine]) -> Option<f32> {
+    let mut by_size: Vec<(i32, usize)> = Vec::new();
+    for line in flow {
+        let Some(size) = line.size else { continue };
+        let key = (size * 10.0).round() as i32;
+        let chars = line.text.chars().count();
+        match by_size.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += chars,
+            None => by_size.push((key, chars)),
+        }
+    }
+    by_size
+        .into_iter()
+        .max_by_key(|&(key, n)| (n, -key))
+        .map(|(key, _)| key as f32 / 10.0)
 }

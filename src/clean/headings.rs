@@ -14,6 +14,11 @@ const MAX_CAPS_LINES: usize = 3;
 /// alone: it follows a label, a heading, a sentence end or a wide gap, and a
 /// wide gap (or a label, or the end) follows it.
 pub fn heading_lines(flow: &Flow, i: usize, after_heading: bool) -> usize {
+    match flow.set_as_heading(i) {
+        Some(true) => return sized_heading_lines(flow, i),
+        Some(false) => return 0,
+        None => {}
+    }
     if !(after_heading || stands_apart_before(flow, i)) || !looks_like_heading(flow.lines[i].text) {
         return 0;
     }
@@ -41,6 +46,25 @@ pub fn heading_lines(flow: &Flow, i: usize, after_heading: bool) -> usize {
         return 0;
     }
     count
+}
+
+/// With sizes known, a heading is the lines set larger than the body: the
+/// following lines of the same size, close below, belong to it.
+fn sized_heading_lines(flow: &Flow, i: usize) -> usize {
+    if parse_marker(flow.lines[i].text).is_some() {
+        return 0;
+    }
+    let mut n = 1;
+    while n < MAX_CAPS_LINES
+        && i + n < flow.lines.len()
+        && !flow.is_label(i + n)
+        && flow.set_as_heading(i + n) == Some(true)
+        && flow.same_size(i, i + n)
+        && !flow.gap_is_large(i + n)
+    {
+        n += 1;
+    }
+    n
 }
 
 fn stands_apart_before(flow: &Flow, i: usize) -> bool {

@@ -1,5 +1,16 @@
 //! Dehyphenation: a hyphen at a line end either splits one word (removed)
 //! or belongs to a compound (`non-state`, kept).
+//!
+//! The evidence, strongest first:
+//! 1. a soft hyphen (U+00AD), or a hyphen drawn apart from its word: the
+//!    layout engine hyphenated → remove;
+//! 2. the joined word occurs elsewhere in the document → remove;
+//! 3. the hyphenated compound occurs elsewhere → keep;
+//! 4. both halves are words of the document (`gig` and `economy`) → keep;
+//! 5. the second half starts with a capital (`Tran-` `Harris`): names and
+//!    compounds keep their capitals, split words do not → keep, undecided;
+//! 6. the second half is no word of the document (`mem-` `bers`) → remove;
+//! 7. otherwise → keep, undecided, and say so in the report.
 
 use std::collections::HashSet;
 
@@ -8,12 +19,51 @@ const SOFT_HYPHEN: char = '\u{AD}';
 /// What to do with a line-end hyphen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HyphenChoice {
-    /// A soft hyphen, or the joined word occurs elsewhere: remove it.
+    /// The hyphen splits a word: remove it.
     Remove,
-    /// The hyphenated compound occurs elsewhere: keep it.
+    /// The hyphen belongs to a compound: keep it.
     KeepKnown,
     /// Nothing decides: keep it, and say so in the report.
     KeepUndecided,
+}
+
+/// The hyphen at the end of a line that may split a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineEndHyphen {
+    /// Bytes to take off the end of the line to rejoin the word: the
+    /// hyphen characters and a space drawn before them.
+    pub len: usize,
+    /// Whether the layout engine certainly put it there (a soft hyphen, or
+    /// a hyphen set apart from its word, which no author writes).
+    pub by_layout: bool,
+}
+
+/// Finds a line-end hyphen: hyphen characters (`-`, U+2010, U+00AD) right
+/// after a letter, or U+2010 / U+00AD after a letter and one space (`mea ‐`,
+/// an extractor seeing the gap before a hyphen glyph). `1990 -`, `a -` and
+/// `--` are dashes, not hyphens.
+pub fn line_end_hyphen(text: &str) -> Option<LineEndHyphen> {
+    let stem = text.trim_end_matches(is_hyphen);
+    let run = &text[stem.len()..];
+    if run.is_empty() || run == "--" || run.chars().count() > 2 {
+        return None;
+    }
+    let soft = run.contains(SOFT_HYPHEN);
+    if let Some(word) = stem.strip_suffix(' ') {
+        let typographic = run.chars().all(|c| c != '-');
+        let ends_in_letter = word.chars().next_back().is_some_and(char::is_alphabetic);
+        return (typographic && ends_in_letter).then_some(LineEndHyphen {
+            len: run.len() + 1,
+            by_layout: true,
+        });
+    }
+    stem.chars()
+        .next_back()
+        .is_some_and(char::is_alphabetic)
+        .then_some(LineEndHyphen {
+            len: run.len(),
+            by_layout: soft,
+        })
 }
 
 /// The words of a document, to decide hyphens by.
@@ -26,15 +76,26 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
-    /// Collects the words of `lines`. A hyphen at the end of a line does not
-    /// make a compound, since that is what is being decided.
+    /// Collects the words of the lines, in reading order. The pieces of a
+    /// word split at a line end (`mem-` and the `bers` that starts the next
+    /// line) are not words: they are what is being decided.
     pub fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Lexicon {
         let mut lexicon = Lexicon::default();
+        let mut after_hyphen = false;
         for line in lines {
-            for token in line.split(|c: char| !(c.is_alphanumeric() || is_hyphen(c))) {
-                let token = token.trim_start_matches(is_hyphen);
-                if token.ends_with(is_hyphen) {
-                    continue;
+            let hyphen = line_end_hyphen(line);
+            let body = &line[..line.len() - hyphen.map_or(0, |h| h.len)];
+            let mut tokens = body
+                .split(|c: char| !(c.is_alphanumeric() || is_hyphen(c)))
+                .map(|t| t.trim_matches(is_hyphen))
+                .filter(|t| !t.is_empty())
+                .peekable();
+            if after_hyphen {
+                tokens.next();
+            }
+            while let Some(token) = tokens.next() {
+                if hyphen.is_some() && tokens.peek().is_none() {
+                    break;
                 }
                 if token.contains(is_hyphen) {
                     lexicon.compounds.insert(fold(token));
@@ -43,49 +104,36 @@ impl Lexicon {
                     lexicon.words.insert(word.to_lowercase());
                 }
             }
+            after_hyphen = hyphen.is_some();
         }
         lexicon
     }
 
-    /// Decides the hyphen between `head` (the end of one line, hyphen
-    /// included) and `tail` (the start of the next).
-    pub fn decide(&self, head: &str, tail: &str) -> HyphenChoice {
-        if head.ends_with(SOFT_HYPHEN) || is_set_apart(head) {
+    /// Decides the hyphen `hyphen` that ends `head` (the end of one line),
+    /// before `tail` (the start of the next).
+    pub fn decide(&self, head: &str, hyphen: LineEndHyphen, tail: &str) -> HyphenChoice {
+        if hyphen.by_layout {
             return HyphenChoice::Remove;
         }
-        let before =
-            last_word(&head[..head.len() - head.chars().next_back().map_or(0, char::len_utf8)]);
+        let before = last_word(&head[..head.len() - hyphen.len]);
         let after = first_word(tail);
-        let joined = format!("{before}{after}").to_lowercase();
-        if self.words.contains(&joined) {
+        let (before_lower, after_lower) = (before.to_lowercase(), after.to_lowercase());
+        if self.words.contains(&format!("{before_lower}{after_lower}")) {
             HyphenChoice::Remove
-        } else if self.compounds.contains(&fold(&format!("{before}-{after}"))) {
+        } else if self
+            .compounds
+            .contains(&format!("{before_lower}-{after_lower}"))
+            || (self.words.contains(&before_lower) && self.words.contains(&after_lower))
+        {
             HyphenChoice::KeepKnown
+        } else if after.chars().next().is_some_and(char::is_uppercase) {
+            HyphenChoice::KeepUndecided
+        } else if !self.words.contains(&after_lower) {
+            HyphenChoice::Remove
         } else {
             HyphenChoice::KeepUndecided
         }
     }
-}
-
-/// Whether `text` ends with a hyphen that may split a word: a hyphen or
-/// soft hyphen right after a letter, or one set apart by a space (below).
-pub fn ends_with_word_hyphen(text: &str) -> bool {
-    let mut rev = text.chars().rev();
-    matches!(
-        (rev.next(), rev.next()),
-        (Some(h), Some(letter)) if is_hyphen(h) && letter.is_alphabetic()
-    ) || is_set_apart(text)
-}
-
-/// A typographic hyphen (U+2010) or soft hyphen drawn apart from its word
-/// (`mea ‐`): the layout engine hyphenated the word and an extractor saw
-/// the gap before the hyphen glyph. No author writes that.
-fn is_set_apart(text: &str) -> bool {
-    let mut rev = text.chars().rev();
-    matches!(
-        (rev.next(), rev.next(), rev.next()),
-        (Some('\u{2010}' | SOFT_HYPHEN), Some(' '), Some(letter)) if letter.is_alphabetic()
-    )
 }
 
 fn is_hyphen(c: char) -> bool {
@@ -124,54 +172,89 @@ mod tests {
         Lexicon::from_lines(text.lines())
     }
 
+    fn decide(lex: &Lexicon, head: &str, tail: &str) -> HyphenChoice {
+        lex.decide(head, line_end_hyphen(head).expect("a hyphen"), tail)
+    }
+
     #[test]
     fn soft_hyphen_is_always_removed() {
+        let lex = Lexicon::default();
+        assert_eq!(decide(&lex, "organ\u{AD}", "isation"), HyphenChoice::Remove);
         assert_eq!(
-            Lexicon::default().decide("organ\u{AD}", "isation"),
+            decide(&lex, "mea\u{AD}\u{2010}", "sures"),
             HyphenChoice::Remove
         );
     }
 
     #[test]
+    fn hyphen_set_apart_by_the_layout_is_removed() {
+        let found = line_end_hyphen("isolated mea \u{2010}").unwrap();
+        assert_eq!(
+            found,
+            LineEndHyphen {
+                len: 4,
+                by_layout: true
+            }
+        );
+        for dash in [
+            "in 1990 -",
+            "a spaced dash -",
+            "-",
+            "word--",
+            "a \u{2010}\u{2010}\u{2010}",
+        ] {
+            assert_eq!(line_end_hyphen(dash), None, "{dash}");
+        }
+    }
+
+    #[test]
     fn word_seen_whole_elsewhere_is_rejoined() {
         let lex = lexicon("the organisation grew\nan organ-\nisation");
-        assert_eq!(lex.decide("an organ-", "isation of"), HyphenChoice::Remove);
+        assert_eq!(
+            decide(&lex, "an organ-", "isation of"),
+            HyphenChoice::Remove
+        );
     }
 
     #[test]
     fn known_compound_is_kept() {
         let lex = lexicon("the self-governance of\nand self-\ngovernance");
         assert_eq!(
-            lex.decide("and self-", "governance"),
+            decide(&lex, "and self-", "governance"),
             HyphenChoice::KeepKnown
         );
     }
 
     #[test]
-    fn unknown_is_kept_and_undecided() {
-        let lex = lexicon("the non-\nstate sector");
+    fn compound_of_two_words_is_kept() {
+        let lex = lexicon("non-public bodies of the state\nthe non-\nstate sector");
         assert_eq!(
-            lex.decide("the non-", "state sector"),
+            decide(&lex, "the non-", "state sector"),
+            HyphenChoice::KeepKnown
+        );
+    }
+
+    #[test]
+    fn fragment_that_is_no_word_is_rejoined() {
+        let lex = lexicon("rights of all mem-\nbers of the family");
+        assert_eq!(decide(&lex, "all mem-", "bers of"), HyphenChoice::Remove);
+    }
+
+    #[test]
+    fn capitalised_continuation_is_kept_undecided() {
+        let lex = lexicon("confirmed by Tran-\nHarris today");
+        assert_eq!(
+            decide(&lex, "by Tran-", "Harris today"),
             HyphenChoice::KeepUndecided
         );
     }
 
     #[test]
-    fn hyphen_set_apart_by_the_layout_is_removed() {
-        assert!(ends_with_word_hyphen("isolated mea \u{2010}"));
+    fn word_that_is_also_a_fragment_elsewhere_stays_undecided() {
+        let lex = lexicon("the state of things\nthe pre-\nstate era");
         assert_eq!(
-            Lexicon::default().decide("isolated mea \u{2010}", "sures"),
-            HyphenChoice::Remove
+            decide(&lex, "the pre-", "state era"),
+            HyphenChoice::KeepUndecided
         );
-        assert!(!ends_with_word_hyphen("in 1990 -"));
-        assert!(!ends_with_word_hyphen("a spaced dash -"));
-    }
-
-    #[test]
-    fn line_end_hyphen_needs_a_letter_before() {
-        assert!(ends_with_word_hyphen("non-"));
-        assert!(ends_with_word_hyphen("co\u{2010}"));
-        assert!(!ends_with_word_hyphen("1990 -"));
-        assert!(!ends_with_word_hyphen("-"));
     }
 }

@@ -48,6 +48,8 @@ pub struct Line {
     pub page: usize,
     pub number: usize,
     pub role: Role,
+    /// Where the page drew the line, when the source is a PDF.
+    pub geometry: Option<crate::input::LineGeometry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +69,7 @@ impl Line {
             page,
             number,
             role: Role::Text,
+            geometry: None,
         }
     }
 
@@ -100,7 +103,10 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     let mut report = Report::default();
     let mut lines: Vec<Line> = raw
         .lines()
-        .map(|(page, line)| Line::new(&line.text, page, line.number))
+        .map(|(page, line)| Line {
+            geometry: line.geometry,
+            ..Line::new(&line.text, page, line.number)
+        })
         .collect();
     spacing::normalize_spacing(&mut lines, &mut report);
     normalize::normalize_characters(&mut lines, &mut report);
@@ -185,7 +191,10 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
                 provenance.add_line(flow.lines[j].page, flow.lines[j].number);
             }
             items.push(Item::Block(Block {
-                kind: BlockKind::Heading { level: 1, text },
+                kind: BlockKind::Heading {
+                    level: flow.heading_level(i),
+                    text,
+                },
                 lang: String::new(),
                 provenance,
             }));
@@ -275,12 +284,11 @@ fn join_lines(
     let tail_start = stem.len() - last_word(stem).len();
     let before = format!("{}\n{}", &text[tail_start..], first_word(next));
     let next_starts_word = next.chars().next().is_some_and(char::is_alphabetic);
-    let kind = if hyphen::ends_with_word_hyphen(text) && next_starts_word {
-        match lexicon.decide(text, next) {
+    let hyphen = hyphen::line_end_hyphen(text).filter(|_| next_starts_word);
+    let kind = if let Some(hyphen) = hyphen {
+        match lexicon.decide(text, hyphen, next) {
             HyphenChoice::Remove => {
-                text.pop();
-                let kept = text.trim_end_matches(' ').len();
-                text.truncate(kept);
+                text.truncate(text.len() - hyphen.len);
                 EditKind::Dehyphenated
             }
             HyphenChoice::KeepKnown => EditKind::HyphenKept,

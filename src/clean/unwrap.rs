@@ -4,7 +4,7 @@
 
 use super::chars::{ends_sentence, is_wide};
 use super::flow::Flow;
-use super::hyphen::ends_with_word_hyphen;
+use super::hyphen::line_end_hyphen;
 
 /// Whether line `b` continues the paragraph that line `a` (just before it)
 /// belongs to. Lines that open something else (a label, a heading, a list
@@ -15,7 +15,7 @@ pub fn continues(flow: &Flow, a: usize, b: usize) -> bool {
         return false;
     };
     // A word split by a hyphen always runs on.
-    if ends_with_word_hyphen(first) && next_char.is_alphabetic() {
+    if line_end_hyphen(first).is_some() && next_char.is_alphabetic() {
         return true;
     }
     if !ends_sentence(first) {

@@ -1,6 +1,9 @@
 //! Project tasks: `cargo xtask <task>`.
 //!
 //! - `bench`: cleaning throughput and linearity (release build).
+//! - `eval`: scores offprint against the corpus's expected Markdown.
+
+mod eval;
 
 use std::process::{Command, ExitCode};
 
@@ -8,8 +11,9 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let result = match task.as_deref() {
         Some("bench") => bench(),
+        Some("eval") => eval::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]");
             return ExitCode::from(2);
         }
     };
