@@ -24,6 +24,9 @@ pub struct FlowLine<'a> {
     pub gap_before: usize,
     /// Whether a page ends between this line and the previous one.
     pub page_break_before: bool,
+    /// Whether `gap_before` was measured on the page (both lines have
+    /// positions) rather than counted in blank lines.
+    pub measured: bool,
     pub label: Option<&'a Label>,
     /// Width: display columns, or points from the page's left text margin.
     pub width: f32,
@@ -79,8 +82,8 @@ impl<'a> Flow<'a> {
                 }
             };
             let vertical = match (previous.and_then(|p| p.geometry), line.geometry, pitch) {
-                (Some(a), Some(b), Some(ratio)) => extra_space(&a, &b, ratio),
-                _ => 0,
+                (Some(a), Some(b), Some(ratio)) => Some(extra_space(&a, &b, ratio)),
+                _ => None,
             };
             let width = match (line.geometry, margins.get(&line.page)) {
                 (Some(g), Some(&left)) => g.right - left,
@@ -90,8 +93,9 @@ impl<'a> Flow<'a> {
                 text: &line.text,
                 page: line.page,
                 number: line.number,
-                gap_before: gap + vertical,
+                gap_before: gap + vertical.unwrap_or(0),
                 page_break_before: page_break,
+                measured: vertical.is_some(),
                 label,
                 width,
                 cjk: is_mostly_cjk(&line.text),
@@ -187,13 +191,17 @@ impl<'a> Flow<'a> {
         u8::try_from(larger.len() + 1).unwrap_or(6).min(6)
     }
 
-    /// Whether the space before line `i` is wider than the line spacing
-    /// around it: more blank lines than between its neighbours, or a page
-    /// break. Double-spaced text thus keeps its paragraphs together.
+    /// Whether the space before line `i` is wider than the line spacing:
+    /// measured on the page, any space beyond the normal pitch; counted in
+    /// blank lines, more than between its neighbours (so double-spaced text
+    /// keeps its paragraphs together). A page break is a wide gap.
     pub fn gap_is_large(&self, i: usize) -> bool {
         let line = &self.lines[i];
         if line.page_break_before {
             return true;
+        }
+        if line.measured {
+            return line.gap_before > 0;
         }
         let before = i
             .checked_sub(1)

@@ -7,7 +7,7 @@
 //! | pass | module | report kinds |
 //! |---|---|---|
 //! | spacing | [`spacing`] | `spacing` |
-//! | normalisation | [`normalize`] | `ligature`, `cjk-radical` |
+//! | normalisation | [`normalize`] | `ligature`, `cjk-radical`, `soft-hyphen` |
 //! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer`, `running-line` |
 //! | metadata | [`meta`] | `metadata` |
 //! | language labels | [`sections`] | `section-label` |

@@ -1,6 +1,7 @@
-//! Character normalisation of two kinds of font artefacts, each reported:
-//! typographic ligatures (`ﬁ` for `fi`, from TeX and other fonts) and CJK
-//! radicals that some fonts map their glyphs to (`⼈` U+2F08 for `人`).
+//! Character normalisation of font and layout artefacts, each reported:
+//! typographic ligatures (`ﬁ` for `fi`, from TeX and other fonts), CJK
+//! radicals that some fonts map their glyphs to (`⼈` U+2F08 for `人`), and
+//! soft hyphens inside a line.
 //! Everything else (quotes, dashes, full-width punctuation) stays as it is.
 
 use super::chars::is_cjk;
@@ -8,8 +9,15 @@ use super::report::{EditKind, Report};
 use super::Line;
 use unicode_normalization::char::decompose_compatible;
 
-/// What a character is replaced with, and why, if it is one of the two kinds.
+/// A soft hyphen inside a line (`immediate\u{AD}ly`): an invisible break
+/// opportunity that only matters at a line end, where dehyphenation sees it.
+const SOFT_HYPHEN: char = '\u{AD}';
+
+/// What a character is replaced with, and why, if it is one of the kinds.
 pub fn replacement(c: char) -> Option<(String, EditKind)> {
+    if c == SOFT_HYPHEN {
+        return Some((String::new(), EditKind::SoftHyphen));
+    }
     if c.is_ascii() {
         return None;
     }
@@ -29,17 +37,23 @@ pub fn replacement(c: char) -> Option<(String, EditKind)> {
     None
 }
 
-/// Replaces ligatures and CJK radicals in every line, one report entry per
-/// replaced character.
+/// Replaces ligatures and CJK radicals and drops soft hyphens inside lines,
+/// one report entry per character. Soft hyphens at the end of a line stay
+/// for dehyphenation.
 pub fn normalize_characters(lines: &mut [Line], report: &mut Report) {
     for line in lines.iter_mut() {
+        let keep_from = line
+            .text
+            .trim_end_matches(['\u{2010}', SOFT_HYPHEN, '-'])
+            .len();
+        let needs = |(k, c): (usize, char)| k < keep_from && replacement(c).is_some();
         // Most lines have nothing to replace: check before building a new string.
-        if !line.text.chars().any(|c| replacement(c).is_some()) {
+        if !line.text.char_indices().any(needs) {
             continue;
         }
         let mut text = String::with_capacity(line.text.len());
-        for c in line.text.chars() {
-            match replacement(c) {
+        for (k, c) in line.text.char_indices() {
+            match replacement(c).filter(|_| k < keep_from) {
                 Some((with, kind)) => {
                     report.push(kind, line.page, line.number, c.to_string(), with.as_str());
                     text.push_str(&with);
@@ -70,6 +84,15 @@ mod tests {
         for c in ['，', '（', 'Ａ', '²', '\u{a0}', '…', '½', 'é', '人', '“'] {
             assert_eq!(replacement(c), None, "{c}");
         }
+    }
+
+    #[test]
+    fn soft_hyphens_go_inside_lines_and_stay_at_line_ends() {
+        let mut lines = vec![Line::new("immediate\u{AD}ly and organ\u{AD}\u{2010}", 1, 1)];
+        let mut report = Report::default();
+        normalize_characters(&mut lines, &mut report);
+        assert_eq!(lines[0].text, "immediately and organ\u{AD}\u{2010}");
+        assert_eq!(report.of_kind(EditKind::SoftHyphen).count(), 1);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub enum EditKind {
     Ligature,
     /// A CJK radical replaced by its ideograph, `⼈` → `人` (normalisation).
     CjkRadical,
+    /// A soft hyphen inside a line dropped (normalisation).
+    SoftHyphen,
     /// A bare page number removed (furniture).
     PageNumber,
     /// A running header repeated across pages removed (furniture).
@@ -42,7 +44,10 @@ pub enum EditKind {
 impl EditKind {
     /// Whether the edit replaces characters (`before` → `after`) in its line.
     pub fn replaces_characters(self) -> bool {
-        matches!(self, EditKind::Ligature | EditKind::CjkRadical)
+        matches!(
+            self,
+            EditKind::Ligature | EditKind::CjkRadical | EditKind::SoftHyphen
+        )
     }
 
     /// Whether the edit takes the whole source line out of the text.

@@ -18,18 +18,21 @@ pub fn continues(flow: &Flow, a: usize, b: usize) -> bool {
     if line_end_hyphen(first).is_some() && next_char.is_alphabetic() {
         return true;
     }
+    // A page break is no paragraph break by itself: what decides there is
+    // whether the last line of the page ran to the margin.
+    let normal_spacing = !flow.gap_is_large(b) || flow.lines[b].page_break_before;
     if !ends_sentence(first) {
         // Mid-sentence: a lower-case or East Asian continuation runs on
-        // whatever the gap; anything else only across normal line spacing
-        // and after a line the layout ended (a short line ended a paragraph).
+        // whatever the gap; anything else only across normal spacing and
+        // after a line the layout ended (a short line ended a paragraph).
         let last_char = first.chars().next_back().unwrap_or(' ');
         return next_char.is_lowercase()
             || (is_wide(last_char) && is_wide(next_char))
-            || (!flow.gap_is_large(b) && flow.is_full(a));
+            || (normal_spacing && flow.is_full(a));
     }
     // After a sentence end the paragraph goes on only if the line was full
     // and the spacing is normal.
-    !flow.gap_is_large(b) && flow.is_full(a)
+    normal_spacing && flow.is_full(a)
 }
 
 #[cfg(test)]
@@ -92,6 +95,13 @@ mod tests {
     fn wide_gap_after_a_sentence_ends_the_paragraph() {
         let lines = flow_of(&format!("{FULL}\n{FULL}\n\n\nNew paragraph.\n{FULL}"));
         assert!(!continues(&Flow::new(&lines), 1, 2));
+    }
+
+    #[test]
+    fn full_line_runs_on_across_a_page_break() {
+        let mut lines = flow_of(&format!("{FULL}\nthe Communist Party of China’s power and the rest of it runs to the end of the line\n(CPC) organisational power."));
+        lines[2].page = 2;
+        assert!(continues(&Flow::new(&lines), 1, 2));
     }
 
     #[test]
