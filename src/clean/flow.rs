@@ -33,6 +33,8 @@ pub struct FlowLine<'a> {
     pub cjk: bool,
     /// Font size in points, when known.
     pub size: Option<f32>,
+    /// Distance from the top of the page in points, when known.
+    pub top: Option<f32>,
 }
 
 #[derive(Debug)]
@@ -100,6 +102,7 @@ impl<'a> Flow<'a> {
                 width,
                 cjk: is_mostly_cjk(&line.text),
                 size: line.geometry.map(|g| g.font_size),
+                top: line.geometry.map(|g| g.top),
             });
             gap = 0;
             page_break = false;
@@ -174,15 +177,30 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// The sizes set larger than the body, largest first: a heading's level
-    /// is the rank of its size.
+    /// Whether line `b` sits right below line `a` on the same page, at most
+    /// one and a half of `a`'s font sizes down: the spacing of one wrapped
+    /// heading, tighter than that between two headings.
+    pub fn right_below(&self, a: usize, b: usize) -> bool {
+        let (x, y) = (&self.lines[a], &self.lines[b]);
+        match (x.top, y.top, x.size) {
+            (Some(top_a), Some(top_b), Some(size)) if x.page == y.page => {
+                top_b > top_a && top_b - top_a <= 1.5 * size
+            }
+            _ => y.gap_before == 0,
+        }
+    }
+
+    /// A heading's level: the rank of its size among the heading sizes of
+    /// its script (CJK faces are often scaled against the Latin ones).
     pub fn heading_level(&self, i: usize) -> u8 {
         let (Some(body), Some(size)) = (self.body_size, self.lines[i].size) else {
             return 1;
         };
+        let cjk = self.lines[i].cjk;
         let mut larger: Vec<f32> = self
             .lines
             .iter()
+            .filter(|l| l.cjk == cjk)
             .filter_map(|l| l.size)
             .filter(|&s| s > size * 1.05 && s >= HEADING_SCALE * body)
             .collect();

@@ -9,6 +9,8 @@ use super::lists::parse_marker;
 const MAX_WORDS: usize = 24;
 /// At most this many lines in a heading set in capitals.
 const MAX_CAPS_LINES: usize = 3;
+/// At most this many lines in a heading set large.
+const MAX_SIZED_LINES: usize = 5;
 
 /// How many lines from line `i` make one heading (0: none). A heading stands
 /// alone: it follows a label, a heading, a sentence end or a wide gap, and a
@@ -55,12 +57,12 @@ fn sized_heading_lines(flow: &Flow, i: usize) -> usize {
         return 0;
     }
     let mut n = 1;
-    while n < MAX_CAPS_LINES
+    while n < MAX_SIZED_LINES
         && i + n < flow.lines.len()
         && !flow.is_label(i + n)
         && flow.set_as_heading(i + n) == Some(true)
         && flow.same_size(i, i + n)
-        && !flow.gap_is_large(i + n)
+        && flow.right_below(i + n - 1, i + n)
     {
         n += 1;
     }

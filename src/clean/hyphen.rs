@@ -6,11 +6,16 @@
 //!    layout engine hyphenated → remove;
 //! 2. the joined word occurs elsewhere in the document → remove;
 //! 3. the hyphenated compound occurs elsewhere → keep;
-//! 4. both halves are words of the document (`gig` and `economy`) → keep;
+//! 4. the hyphen is U+2010, a character layout engines do not insert by
+//!    themselves (they use `-` or a soft hyphen) → keep;
 //! 5. the second half starts with a capital (`Tran-` `Harris`): names and
 //!    compounds keep their capitals, split words do not → keep, undecided;
-//! 6. the second half is no word of the document (`mem-` `bers`) → remove;
-//! 7. otherwise → keep, undecided, and say so in the report.
+//! 6. the document hyphenates its lines (the strong evidence above removed
+//!    more hyphens than it kept) → remove: a split word is then far likelier
+//!    than a compound broken at its hyphen;
+//! 7. both halves are words of the document (`gig` and `economy`) → keep;
+//! 8. the second half is no word of the document (`mem-` `bers`) → remove;
+//! 9. otherwise → keep, undecided, and say so in the report.
 
 use std::collections::HashSet;
 
@@ -73,6 +78,8 @@ pub struct Lexicon {
     words: HashSet<String>,
     /// Lower-case compounds written with an inner hyphen (`non-state`).
     compounds: HashSet<String>,
+    /// Whether the layout hyphenated words at line ends.
+    hyphenates: bool,
 }
 
 impl Lexicon {
@@ -80,9 +87,10 @@ impl Lexicon {
     /// word split at a line end (`mem-` and the `bers` that starts the next
     /// line) are not words: they are what is being decided.
     pub fn from_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        let lines: Vec<&str> = lines.into_iter().collect();
         let mut lexicon = Lexicon::default();
         let mut after_hyphen = false;
-        for line in lines {
+        for &line in &lines {
             let hyphen = line_end_hyphen(line);
             let body = &line[..line.len() - hyphen.map_or(0, |h| h.len)];
             let mut tokens = body
@@ -106,28 +114,65 @@ impl Lexicon {
             }
             after_hyphen = hyphen.is_some();
         }
+        lexicon.hyphenates = lexicon.layout_hyphenation(&lines);
         lexicon
+    }
+
+    /// Whether the strong evidence (soft hyphens, joined words, attested
+    /// compounds) removes more line-end hyphens than it keeps, two at least.
+    fn layout_hyphenation(&self, lines: &[&str]) -> bool {
+        let (mut removed, mut kept) = (0, 0);
+        for pair in lines.windows(2) {
+            let Some(hyphen) = line_end_hyphen(pair[0]) else {
+                continue;
+            };
+            match self.strong_evidence(pair[0], hyphen, pair[1]) {
+                Some(HyphenChoice::Remove) => removed += 1,
+                Some(_) => kept += 1,
+                None => {}
+            }
+        }
+        removed >= 2 && removed > kept
+    }
+
+    /// The decision the document itself makes (rules 1 to 4), if any.
+    fn strong_evidence(
+        &self,
+        head: &str,
+        hyphen: LineEndHyphen,
+        tail: &str,
+    ) -> Option<HyphenChoice> {
+        if hyphen.by_layout {
+            return Some(HyphenChoice::Remove);
+        }
+        let before = last_word(&head[..head.len() - hyphen.len]).to_lowercase();
+        let after = first_word(tail).to_lowercase();
+        if self.words.contains(&format!("{before}{after}")) {
+            Some(HyphenChoice::Remove)
+        } else if self.compounds.contains(&format!("{before}-{after}"))
+            || head.ends_with('\u{2010}')
+        {
+            Some(HyphenChoice::KeepKnown)
+        } else {
+            None
+        }
     }
 
     /// Decides the hyphen `hyphen` that ends `head` (the end of one line),
     /// before `tail` (the start of the next).
     pub fn decide(&self, head: &str, hyphen: LineEndHyphen, tail: &str) -> HyphenChoice {
-        if hyphen.by_layout {
-            return HyphenChoice::Remove;
+        if let Some(choice) = self.strong_evidence(head, hyphen, tail) {
+            return choice;
         }
-        let before = last_word(&head[..head.len() - hyphen.len]);
+        let before = last_word(&head[..head.len() - hyphen.len]).to_lowercase();
         let after = first_word(tail);
-        let (before_lower, after_lower) = (before.to_lowercase(), after.to_lowercase());
-        if self.words.contains(&format!("{before_lower}{after_lower}")) {
-            HyphenChoice::Remove
-        } else if self
-            .compounds
-            .contains(&format!("{before_lower}-{after_lower}"))
-            || (self.words.contains(&before_lower) && self.words.contains(&after_lower))
-        {
-            HyphenChoice::KeepKnown
-        } else if after.chars().next().is_some_and(char::is_uppercase) {
+        let after_lower = after.to_lowercase();
+        if after.chars().next().is_some_and(char::is_uppercase) {
             HyphenChoice::KeepUndecided
+        } else if self.hyphenates {
+            HyphenChoice::Remove
+        } else if self.words.contains(&before) && self.words.contains(&after_lower) {
+            HyphenChoice::KeepKnown
         } else if !self.words.contains(&after_lower) {
             HyphenChoice::Remove
         } else {
@@ -247,6 +292,25 @@ mod tests {
             decide(&lex, "by Tran-", "Harris today"),
             HyphenChoice::KeepUndecided
         );
+    }
+
+    #[test]
+    fn typographic_hyphen_is_the_author_s() {
+        let lex = lexicon("ils en ont eux\u{2010}\nmêmes fait");
+        assert_eq!(
+            decide(&lex, "eux\u{2010}", "mêmes fait"),
+            HyphenChoice::KeepKnown
+        );
+    }
+
+    #[test]
+    fn a_hyphenating_layout_removes_the_undecided() {
+        let text = "the organisation and the mention of\nan organ-\nisation that we men-\ntion as your-\nself";
+        let lex = lexicon(text);
+        assert!(lex.hyphenates);
+        assert_eq!(decide(&lex, "as your-", "self"), HyphenChoice::Remove);
+        let plain = lexicon("the state of your\nown self-\nreliance");
+        assert!(!plain.hyphenates);
     }
 
     #[test]

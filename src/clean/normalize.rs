@@ -7,6 +7,7 @@
 use super::chars::is_cjk;
 use super::report::{EditKind, Report};
 use super::Line;
+use std::sync::OnceLock;
 use unicode_normalization::char::decompose_compatible;
 
 /// A soft hyphen inside a line (`immediate\u{AD}ly`): an invisible break
@@ -34,7 +35,33 @@ pub fn replacement(c: char) -> Option<(String, EditKind)> {
     if count == 1 && first != c && is_cjk(first) {
         return Some((decomposed, EditKind::CjkRadical));
     }
-    None
+    equivalent_ideograph(c).map(|ideograph| (ideograph.to_string(), EditKind::CjkRadical))
+}
+
+/// The unified ideograph a CJK radical or stroke looks like, from the
+/// Unicode property Equivalent_Unified_Ideograph (most CJK Radicals
+/// Supplement characters have no compatibility decomposition).
+fn equivalent_ideograph(c: char) -> Option<char> {
+    static TABLE: OnceLock<Vec<(u32, u32, char)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        include_str!("data/EquivalentUnifiedIdeograph.txt")
+            .lines()
+            .filter_map(|line| {
+                let (range, target) = line.split('#').next()?.split_once(';')?;
+                let (first, last) = match range.trim().split_once("..") {
+                    Some((a, b)) => (a, b),
+                    None => (range.trim(), range.trim()),
+                };
+                let hex = |h: &str| u32::from_str_radix(h.trim(), 16).ok();
+                Some((hex(first)?, hex(last)?, char::from_u32(hex(target)?)?))
+            })
+            .collect()
+    });
+    // The file lists its ranges in code point order.
+    let code = u32::from(c);
+    let after = table.partition_point(|&(first, _, _)| first <= code);
+    let &(_, last, ideograph) = table.get(after.checked_sub(1)?)?;
+    (code <= last).then_some(ideograph)
 }
 
 /// Replaces ligatures and CJK radicals and drops soft hyphens inside lines,

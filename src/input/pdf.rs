@@ -1294,10 +1294,11 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
             let next = p.glyph.text.chars().next();
             let drawn_space =
                 last.is_some_and(char::is_whitespace) || next.is_some_and(char::is_whitespace);
-            let threshold = match (last.is_some_and(is_cjk), next.is_some_and(is_cjk)) {
-                (true, true) => CJK_GAP_EM,
-                (false, false) => WORD_GAP_EM,
-                _ => MIXED_GAP_EM,
+            let threshold = match (last.map(east_asian_width), next.map(east_asian_width)) {
+                (Some(Width::Wide), Some(Width::Wide | Width::Ambiguous))
+                | (Some(Width::Ambiguous), Some(Width::Wide)) => CJK_GAP_EM,
+                (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
+                _ => WORD_GAP_EM,
             };
             if !drawn_space && gap > threshold * em {
                 text.push(' ');
@@ -1363,18 +1364,30 @@ fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) 
 
 /// Characters of scripts written without spaces between words (Han, kana, CJK
 /// punctuation and compatibility forms). Hangul is excluded: Korean uses spaces.
+/// How wide a character is set, by its Unicode East Asian Width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Width {
+    /// Wide or Fullwidth: ideographs, kana, CJK punctuation, radicals.
+    Wide,
+    /// Ambiguous and not ASCII: curly quotes and the like, which take the
+    /// width of the East Asian text around them.
+    Ambiguous,
+    Narrow,
+}
+
+fn east_asian_width(c: char) -> Width {
+    use unicode_width::UnicodeWidthChar;
+    match (c.width(), c.width_cjk()) {
+        (Some(2), _) => Width::Wide,
+        (_, Some(2)) if !c.is_ascii() => Width::Ambiguous,
+        _ => Width::Narrow,
+    }
+}
+
+/// An ideograph, kana or other character set on a full em.
+#[cfg(test)]
 fn is_cjk(c: char) -> bool {
-    matches!(u32::from(c),
-        0x2E80..=0x2FDF      // CJK radicals supplement, Kangxi radicals
-        | 0x3000..=0x303F    // CJK symbols and punctuation
-        | 0x3040..=0x30FF    // Hiragana, Katakana
-        | 0x3400..=0x4DBF    // CJK extension A
-        | 0x4E00..=0x9FFF    // CJK unified ideographs
-        | 0xF900..=0xFAFF    // CJK compatibility ideographs
-        | 0xFE30..=0xFE4F    // CJK compatibility forms
-        | 0xFF00..=0xFF60    // Fullwidth ASCII variants and punctuation
-        | 0xFF61..=0xFF9F    // Halfwidth kana
-        | 0x20000..=0x3134F) // Extensions B–G
+    east_asian_width(c) == Width::Wide
 }
 
 #[cfg(test)]
