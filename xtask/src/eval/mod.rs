@@ -23,7 +23,7 @@ use std::time::Instant;
 
 const CORPUS_DIRS: [&str; 2] = ["fixtures/corpus", "fixtures/brief"];
 const SYSTEMS: [&str; 2] = ["offprint", "baseline"];
-const USAGE: &str = "usage: cargo xtask eval [--offprint-input pdf|txt] [--json PATH]";
+const USAGE: &str = "usage: cargo xtask eval [--offprint-input pdf|txt] [--json PATH] [--check]";
 
 /// What offprint is given: the PDF itself, or pdftotext's text of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -36,6 +36,8 @@ enum OffprintInput {
 struct Options {
     offprint_input: OffprintInput,
     json: Option<PathBuf>,
+    /// Fail when offprint's mean falls below the quality gates.
+    check: bool,
 }
 
 /// One PDF with its expected Markdown.
@@ -139,13 +141,58 @@ pub fn run(args: impl Iterator<Item = String>) -> Result<(), String> {
         json_path.display(),
         started.elapsed().as_secs_f64()
     );
+    if options.check {
+        check_gates(&report.summaries)?;
+    }
     Ok(())
+}
+
+/// The quality offprint must keep on the corpus (mean over all inputs).
+/// `merged` is one compound per ten documents: line-end compounds that no
+/// evidence in the document can tell from split words (a known gap).
+fn check_gates(summaries: &[Summary]) -> Result<(), String> {
+    let ours = summaries
+        .iter()
+        .find(|s| s.producer == "all" && s.system == "offprint")
+        .ok_or("no overall offprint summary")?;
+    let mut failed = Vec::new();
+    let mut at_least = |name: &str, value: f64, gate: f64| {
+        if value < gate {
+            failed.push(format!("{name} {value:.3} < {gate}"));
+        }
+    };
+    at_least("text accuracy", ours.text_accuracy, 0.995);
+    at_least("paragraph F1", ours.paragraph_f1, 0.97);
+    at_least("heading F1", ours.heading_f1, 0.95);
+    at_least("list F1", ours.list_item_f1, 0.95);
+    at_least("language tags", ours.lang_accuracy, 0.98);
+    at_least(
+        "Chinese text accuracy",
+        ours.text_accuracy_by_lang.get("zh").copied().unwrap_or(0.0),
+        0.99,
+    );
+    let mut at_most = |name: &str, value: Option<f64>, gate: f64| {
+        if value.unwrap_or(f64::INFINITY) > gate {
+            failed.push(format!("{name} {value:?} > {gate}"));
+        }
+    };
+    at_most("furniture left", ours.furniture_left, 0.0);
+    at_most("CJK spaces", ours.cjk_spaces, 0.0);
+    at_most("hyphenated fragments left", ours.hyphen_split, 0.0);
+    at_most("compounds merged", ours.hyphen_merged, 0.1);
+    if failed.is_empty() {
+        println!("quality gates: all met");
+        Ok(())
+    } else {
+        Err(format!("quality gates not met: {}", failed.join("; ")))
+    }
 }
 
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         offprint_input: OffprintInput::Pdf,
         json: None,
+        check: false,
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value\n{USAGE}"));
@@ -158,6 +205,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
                 }
             }
             "--json" => options.json = Some(PathBuf::from(value()?)),
+            "--check" => options.check = true,
             _ => return Err(format!("unknown argument {arg}\n{USAGE}")),
         }
     }
