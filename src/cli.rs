@@ -58,7 +58,9 @@ pub struct InputArgs {
 impl InputArgs {
     fn read_options(&self) -> Result<ReadOptions, Error> {
         let time_limit = std::time::Duration::try_from_secs_f64(self.time_limit)
-            .map_err(|_| Error::new("--time-limit", "must be a positive number of seconds"))?;
+            .ok()
+            .filter(|limit| !limit.is_zero())
+            .ok_or_else(|| Error::new("--time-limit", "must be a positive number of seconds"))?;
         Ok(ReadOptions {
             password: self.password.clone(),
             time_limit,
@@ -169,11 +171,21 @@ fn run_clean(args: &CleanArgs) -> Result<(), Error> {
     let raw = open_input(&args.input, &args.read)?;
     let cleaned = clean(&raw);
     let rendered = TextFormat::from(args.to).render(&cleaned.document);
+    // The report comes last, and only once the output is in place, so that
+    // a failure leaves neither behind.
     if let Some(report_path) = &args.report {
         ensure_not_input(report_path, &[args.input.as_path()])?;
-        write_atomic(report_path, report_json(&cleaned.report).as_bytes())?;
     }
-    emit(args.output.as_deref(), &args.input, rendered.as_bytes())
+    emit(args.output.as_deref(), &args.input, rendered.as_bytes())?;
+    if let Some(report_path) = &args.report {
+        if let Err(error) = write_atomic(report_path, report_json(&cleaned.report).as_bytes()) {
+            if let Some(output) = &args.output {
+                let _ = std::fs::remove_file(output);
+            }
+            return Err(error);
+        }
+    }
+    Ok(())
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {

@@ -45,12 +45,22 @@ impl Default for ReadOptions {
 /// starts with `%PDF` (a little junk before it is tolerated); anything else
 /// is taken as UTF-8 text.
 pub fn read_input(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<input::RawDoc, Error> {
+    if bytes.is_empty() {
+        return Err(Error::new(name, "is empty"));
+    }
     let mut raw = if input::pdf::looks_like_pdf(bytes) {
         input::pdf::read_pdf_with_limit(bytes, options.password.as_deref(), options.time_limit)
             .map(input::RawDoc::from)
             .map_err(|e| Error::new(name, e))?
     } else {
-        input::text::read_text(bytes).map_err(|e| Error::new(name, e))?
+        let raw = input::text::read_text(bytes).map_err(|e| Error::new(name, e))?;
+        if raw.lines().all(|(_, line)| line.text.trim().is_empty()) {
+            return Err(Error::new(
+                name,
+                "no text, only blank lines and page breaks (from a scan? run OCR first)",
+            ));
+        }
+        raw
     };
     raw.source = Some(input::source_of(name, bytes));
     Ok(raw)

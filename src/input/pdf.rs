@@ -271,6 +271,30 @@ fn load(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
 
 /// One lopdf parse, with its errors mapped to ours.
 fn parse(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
+    match parse_as_is(bytes, password) {
+        // lopdf wants `%%EOF` near the end; a file cut just before it (or
+        // followed by junk) is otherwise whole, as pdftotext and qpdf agree.
+        Err(PdfError::Malformed(why)) if !has_eof_marker(bytes) => {
+            // lopdf takes exactly one line end between the xref offset and `%%EOF`.
+            let mut mended = bytes.to_vec();
+            if !mended.ends_with(b"\n") && !mended.ends_with(b"\r") {
+                mended.push(b'\n');
+            }
+            mended.extend_from_slice(b"%%EOF\n");
+            parse_as_is(&mended, password).map_err(|_| PdfError::Malformed(why))
+        }
+        result => result,
+    }
+}
+
+/// Whether `%%EOF` ends the file (within its last kilobyte, as readers allow).
+fn has_eof_marker(bytes: &[u8]) -> bool {
+    bytes[bytes.len().saturating_sub(1024)..]
+        .windows(5)
+        .any(|w| w == b"%%EOF")
+}
+
+fn parse_as_is(bytes: &[u8], password: Option<&str>) -> Result<Document, PdfError> {
     let options = LoadOptions {
         password: password.map(str::to_owned),
         ..LoadOptions::default()

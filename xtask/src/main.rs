@@ -1,8 +1,12 @@
 //! Project tasks: `cargo xtask <task>`.
 //!
-//! - `bench`: cleaning throughput and linearity (release build).
+//! - `bad`: (re)generates the bad-input corpus in `fixtures/bad/`.
+//! - `bench`: cleaning throughput and linearity, and extract + clean of the
+//!   corpus PDFs next to `pdftotext` (release build).
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 
+mod bad;
+mod bench;
 mod eval;
 
 use std::process::{Command, ExitCode};
@@ -10,10 +14,11 @@ use std::process::{Command, ExitCode};
 fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let result = match task.as_deref() {
-        Some("bench") => bench(),
+        Some("bad") => bad::run(std::env::args().skip(2)),
+        Some("bench") => bench::run(),
         Some("eval") => eval::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad     (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench   cleaning throughput; extract+clean against pdftotext (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]");
             return ExitCode::from(2);
         }
     };
@@ -28,15 +33,4 @@ fn main() -> ExitCode {
 
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-}
-
-fn bench() -> Result<(), String> {
-    let status = cargo()
-        .args(["bench", "--package", "offprint", "--bench", "clean"])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    status
-        .success()
-        .then_some(())
-        .ok_or_else(|| "the benchmark failed".into())
 }

@@ -1,0 +1,95 @@
+//! `cargo xtask bench`: the benchmarks, in release builds.
+//!
+//! 1. Cleaning throughput and linearity on synthetic text (`benches/clean.rs`).
+//! 2. Extract + clean of every corpus PDF by `offprint clean X.pdf`, next to
+//!    `pdftotext X.pdf` on the same files in the same run, as pages per
+//!    second and a ratio (this machine is noisy: only the ratio means much).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Timed runs per file and tool; the best one counts.
+const RUNS: usize = 3;
+
+pub fn run() -> Result<(), String> {
+    let status = super::cargo()
+        .args(["bench", "--package", "offprint", "--bench", "clean"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the cleaning benchmark failed".into());
+    }
+    let status = super::cargo()
+        .args(["build", "--release", "--quiet", "--package", "offprint"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the release build failed".into());
+    }
+    pdf_against_pdftotext(Path::new("target/release/offprint"))
+}
+
+fn corpus_pdfs() -> Result<Vec<PathBuf>, String> {
+    let mut pdfs = Vec::new();
+    for dir in ["fixtures/corpus", "fixtures/brief"] {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?;
+        pdfs.extend(
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "pdf")),
+        );
+    }
+    pdfs.sort();
+    Ok(pdfs)
+}
+
+/// Best wall-clock time of `RUNS` runs of a command, output discarded.
+fn best_time(program: &Path, args: &[&str]) -> Result<Duration, String> {
+    let mut best = Duration::MAX;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let status = Command::new(program)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
+        if !status.success() {
+            return Err(format!("{} {} failed", program.display(), args.join(" ")));
+        }
+        best = best.min(start.elapsed());
+    }
+    Ok(best)
+}
+
+fn page_count(offprint: &Path, pdf: &str) -> Result<usize, String> {
+    let out = Command::new(offprint)
+        .args(["extract", pdf])
+        .output()
+        .map_err(|e| format!("cannot run offprint: {e}"))?;
+    Ok(out.stdout.iter().filter(|&&b| b == 0x0c).count())
+}
+
+fn pdf_against_pdftotext(offprint: &Path) -> Result<(), String> {
+    let pdftotext = Path::new("pdftotext");
+    if Command::new(pdftotext).arg("-v").output().is_err() {
+        return Err("pdftotext is not installed (apt-get install poppler-utils)".into());
+    }
+    let (mut pages, mut ours, mut theirs) = (0, Duration::ZERO, Duration::ZERO);
+    for pdf in corpus_pdfs()? {
+        let name = pdf.to_string_lossy().into_owned();
+        pages += page_count(offprint, &name)?;
+        ours += best_time(offprint, &["clean", &name, "--to", "md"])?;
+        theirs += best_time(pdftotext, &["-enc", "UTF-8", &name, "-"])?;
+    }
+    let rate = |t: Duration| pages as f64 / t.as_secs_f64();
+    println!(
+        "extract+clean: {pages} pages of the corpus, offprint {:.0} pages/s, pdftotext {:.0} pages/s: offprint takes {:.2}x pdftotext's time",
+        rate(ours),
+        rate(theirs),
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
+    Ok(())
+}
