@@ -3,6 +3,7 @@
 //! A `RawDoc` is what the cleaner starts from. Nothing downstream of
 //! [`crate::clean`] sees one.
 
+pub mod markdown;
 pub mod pdf;
 pub mod text;
 

@@ -24,7 +24,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Once};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
@@ -128,13 +128,15 @@ pub fn read_pdf_with_limit(
     let cancel = Arc::new(AtomicBool::new(false));
     let (tx, rx) = mpsc::channel();
     let worker_cancel = Arc::clone(&cancel);
+    // A limit too far away to represent is no limit.
+    let deadline = Instant::now().checked_add(limit);
     let spawned = thread::Builder::new()
         .name("pdf-read".into())
         // Generous stack: deeply nested (but legal) objects recurse in the parsers, and a
         // stack overflow aborts the process instead of unwinding.
         .stack_size(WORKER_STACK)
         .spawn(move || {
-            let result = read_pdf_now(&bytes, password.as_deref(), &worker_cancel);
+            let result = read_pdf_now(&bytes, password.as_deref(), &worker_cancel, deadline);
             // The receiver is gone only after a timeout; nobody wants the result then.
             let _ = tx.send(result);
         });
@@ -166,6 +168,7 @@ fn read_pdf_now(
     bytes: &[u8],
     password: Option<&str>,
     cancel: &AtomicBool,
+    deadline: Option<Instant>,
 ) -> Result<PdfText, PdfError> {
     let mut doc = load(bytes, password)?;
     let page_ids: Vec<(u32, ObjectId)> = quietly(|| doc.get_pages().into_iter().collect())
@@ -186,7 +189,9 @@ fn read_pdf_now(
     let mut lost_pages = Vec::new();
     let mut form_cycles = FormCycleCache::default();
     for (index, &(number, id)) in page_ids.iter().enumerate() {
-        if cancel.load(Ordering::Relaxed) {
+        // The worker checks the clock itself too, so that a limit reached
+        // before a page starts gives the same answer however threads run.
+        if cancel.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(PdfError::TooSlow);
         }
         let (width, height) =
