@@ -11,8 +11,9 @@
 //! 5. the second half starts with a capital (`Tran-` `Harris`): names and
 //!    compounds keep their capitals, split words do not → keep, undecided;
 //! 6. the document hyphenates its lines (the strong evidence above removed
-//!    more hyphens than it kept) → remove: a split word is then far likelier
-//!    than a compound broken at its hyphen;
+//!    more hyphens than it kept) → remove, unless both halves are words of
+//!    the document of five letters or more (`society-making`): a split word
+//!    is then far likelier than a compound broken at its hyphen;
 //! 7. both halves are words of the document (`gig` and `economy`) → keep;
 //! 8. the second half is no word of the document (`mem-` `bers`) → remove;
 //! 9. otherwise → keep, undecided, and say so in the report.
@@ -169,7 +170,7 @@ impl Lexicon {
         let after_lower = after.to_lowercase();
         if after.chars().next().is_some_and(char::is_uppercase) {
             HyphenChoice::KeepUndecided
-        } else if self.hyphenates {
+        } else if self.hyphenates && !self.long_words(&before, &after_lower) {
             HyphenChoice::Remove
         } else if self.words.contains(&before) && self.words.contains(&after_lower) {
             HyphenChoice::KeepKnown
@@ -178,6 +179,18 @@ impl Lexicon {
         } else {
             HyphenChoice::KeepUndecided
         }
+    }
+}
+
+impl Lexicon {
+    /// Whether both halves are words of the document of five letters or
+    /// more (`society-making`): too long to be the syllables a layout splits
+    /// a word into, unlike `your-self` or `govern-ment`.
+    fn long_words(&self, before: &str, after: &str) -> bool {
+        const LONG: usize = 5;
+        [before, after]
+            .iter()
+            .all(|w| w.chars().count() >= LONG && self.words.contains(*w))
     }
 }
 
@@ -309,6 +322,11 @@ mod tests {
         let lex = lexicon(text);
         assert!(lex.hyphenates);
         assert_eq!(decide(&lex, "as your-", "self"), HyphenChoice::Remove);
+        let text = "society and making\nthe organisation and the mention of\nan organ-\nisation that we men-\ntion as society-\nmaking";
+        assert_eq!(
+            decide(&lexicon(text), "as society-", "making"),
+            HyphenChoice::KeepKnown
+        );
         let plain = lexicon("the state of your\nown self-\nreliance");
         assert!(!plain.hyphenates);
     }
