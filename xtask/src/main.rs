@@ -2,8 +2,12 @@
 //!
 //! - `bench`: cleaning throughput and linearity (release build).
 //! - `eval`: scores offprint against the corpus's expected Markdown.
+//! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
+//! - `validate`: checks every PDF edition with qpdf and poppler.
 
 mod eval;
+mod fonts;
+mod validate;
 
 use std::process::{Command, ExitCode};
 
@@ -12,8 +16,10 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("bench") => bench(),
         Some("eval") => eval::run(std::env::args().skip(2)),
+        Some("fonts") => fonts::run_task(std::env::args().skip(2)),
+        Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,218 @@
+//! `offprint convert` and `offprint fonts`: editions written, the same bytes
+//! every run, and nothing written when something fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
+
+fn offprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(Stdio::null())
+        .output()
+        .expect("offprint runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("offprint-convert-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_edition_is_written_as_pdf_and_text() {
+    let dir = scratch("editions");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--to",
+        "pdf,md",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let mut expected = Vec::new();
+    for ext in ["md", "pdf"] {
+        expected.push(format!("brief.extracted.{ext}"));
+        for lang in ["en", "es", "fr", "zh"] {
+            expected.push(format!("brief.extracted.{lang}.{ext}"));
+        }
+    }
+    expected.sort();
+    assert_eq!(names(&dir), expected);
+    let zh_md = std::fs::read_to_string(dir.join("brief.extracted.zh.md")).unwrap();
+    assert!(zh_md.contains("::: {lang=zh"));
+    assert!(!zh_md.contains("lang=en"));
+    for name in names(&dir).iter().filter(|n| n.ends_with(".pdf")) {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
+        assert!(
+            bytes.ends_with(b"%%EOF") || bytes.ends_with(b"%%EOF\n"),
+            "{name}"
+        );
+    }
+    let zh = std::fs::read(dir.join("brief.extracted.zh.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&zh);
+    assert!(text.contains("/Lang"));
+    assert!(text.contains("offprint") || text.contains("/Producer"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let a = scratch("det-a");
+    let b = scratch("det-b");
+    for dir in [&a, &b] {
+        let out = offprint(&[
+            "convert",
+            BRIEF,
+            "--edition",
+            "combined,zh",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(names(&a), ["brief.extracted.pdf", "brief.extracted.zh.pdf"]);
+    for name in names(&a) {
+        assert!(
+            std::fs::read(a.join(&name)).unwrap() == std::fs::read(b.join(&name)).unwrap(),
+            "{name} differs between two runs"
+        );
+    }
+    std::fs::remove_dir_all(&a).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+}
+
+#[test]
+fn letter_paper_and_metadata() {
+    let dir = scratch("letter");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "en",
+        "--paper",
+        "letter",
+        "--meta",
+        "title=Back to the Future?",
+        "--meta",
+        "author=MERICS",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.join("brief.extracted.en.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("612"), "letter width");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_output_at_all_when_an_edition_is_missing() {
+    let dir = scratch("missing");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "combined,de",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "offprint: error: fixtures/brief/brief.extracted.txt: no sections in language \"de\""
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_output_at_all_when_the_input_fails() {
+    let dir = scratch("bad-input");
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, b"\xff\xfe\xfa not text").unwrap();
+    let out_dir = dir.join("out");
+    let out = offprint(&[
+        "convert",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("offprint: error: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.exists());
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--meta",
+        "colour=red",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fonts_lists_the_faces_and_their_coverage() {
+    let out = offprint(&["fonts", BRIEF]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Noto Serif Regular (bundled)"), "{text}");
+    assert!(text.contains("Noto Serif SC Regular (bundled)"), "{text}");
+    assert!(text.contains("Noto Sans SC Bold (bundled)"), "{text}");
+    assert!(text.contains("every character is covered"), "{text}");
+}
+
+#[test]
+fn an_uncovered_character_is_a_warning_naming_it() {
+    let dir = scratch("uncovered");
+    let input = dir.join("odd.txt");
+    std::fs::write(&input, "A line with a private character \u{F0000} in it.\n").unwrap();
+    let out = offprint(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--no-system-fonts",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no font covers '\\u{f0000}' (U+F0000, Supplementary Private Use Area-A)"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
