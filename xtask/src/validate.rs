@@ -229,10 +229,11 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
                 expected.push(' ');
             }
             expected.push_str(block["text"].as_str().unwrap_or(""));
-            expected.push(' ');
+            // Blocks are joined as lines are (tight between CJK characters).
+            expected.push('\n');
         }
     }
-    let expected = normalise(&expected);
+    let expected = normalise(&join_lines(&expected));
     let exp: Vec<char> = expected.chars().collect();
     let out: Vec<char> = got.chars().collect();
     let d = distance(&align(&exp, &out));
