@@ -160,6 +160,54 @@ pub fn typeset(
         uncovered: BTreeSet::new(),
     };
     let mut chunks = Vec::new();
+    if let Some(title) = &document.meta.title {
+        // A title block: the title, then authors and date.
+        let lang = document
+            .sections
+            .first()
+            .map_or_else(|| "und".to_string(), |s| s.lang.clone());
+        let style = TextStyle {
+            role: Role::Heading,
+            size: 20.0,
+            lang: lang.clone(),
+            justify: false,
+            hyphenate: false,
+        };
+        let lines = setter.set(title, &style, measure);
+        chunks.push(Chunk {
+            lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+            leading: 25.0,
+            ascent: 20.0,
+            space_before: 0.0,
+            keep_with_next: true,
+            outline: Vec::new(),
+        });
+        let byline: Vec<String> = document
+            .meta
+            .authors
+            .iter()
+            .cloned()
+            .chain(document.meta.date.clone())
+            .collect();
+        if !byline.is_empty() {
+            let style = TextStyle {
+                role: Role::Body,
+                size: design.body_size,
+                lang,
+                justify: false,
+                hyphenate: false,
+            };
+            let lines = setter.set(&byline.join(" · "), &style, measure);
+            chunks.push(Chunk {
+                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                leading: design.body_leading,
+                ascent: design.body_size,
+                space_before: 4.0,
+                keep_with_next: true,
+                outline: Vec::new(),
+            });
+        }
+    }
     for section in &document.sections {
         let mut section_entry = Some((
             section

@@ -269,6 +269,8 @@ impl Setter<'_> {
         let mut lines = Vec::new();
         let mut current: Vec<Piece> = Vec::new();
         let mut queue: std::collections::VecDeque<Piece> = pieces.into();
+        // Lines in a row that end with an added hyphen.
+        let mut hyphen_run = 0;
         while let Some(piece) = queue.pop_front() {
             let used = natural_width(&current);
             let extra = if current.is_empty() {
@@ -284,15 +286,19 @@ impl Setter<'_> {
                 }
                 continue;
             }
-            // Overflow: try a hyphenated prefix of the piece.
-            if style.hyphenate {
+            // Overflow: hyphenate the piece if the line would otherwise be
+            // loose, and never on more than two lines in a row.
+            let loose = (width - used) / slots(&current).max(1) as f32 > 0.12 * style.size;
+            if style.hyphenate && loose && hyphen_run < 2 {
                 if let Some((head, tail)) = self.hyphenate(prep, &piece, &current, style, width) {
                     current.push(head);
                     lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                    hyphen_run += 1;
                     queue.push_front(tail);
                     continue;
                 }
             }
+            hyphen_run = 0;
             if current.is_empty() {
                 // A piece wider than the line: it stands alone.
                 let mandatory = piece.mandatory_after;
@@ -369,18 +375,7 @@ impl Setter<'_> {
     fn place(&mut self, pieces: Vec<Piece>, style: &TextStyle, width: f32, justify: bool) -> Line {
         let natural = natural_width(&pieces);
         let n = pieces.len();
-        // Slots that justification may widen: the spaces between pieces,
-        // and the boundaries after CJK pieces that have no space.
-        let slots: usize = pieces[..n.saturating_sub(1)]
-            .iter()
-            .map(|p| {
-                if !p.space.glyphs.is_empty() {
-                    p.space.glyphs.len()
-                } else {
-                    usize::from(p.cjk_end)
-                }
-            })
-            .sum();
+        let slots = slots(&pieces);
         let stretch = if justify && style.justify && slots > 0 && natural < width {
             (width - natural) / slots as f32
         } else {
@@ -423,6 +418,22 @@ fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
         size,
         text: g.text.clone(),
     });
+}
+
+/// Places that justification may widen on a line of `pieces`: the spaces
+/// between pieces, and the boundaries after CJK pieces that have no space.
+fn slots(pieces: &[Piece]) -> usize {
+    let n = pieces.len();
+    pieces[..n.saturating_sub(1)]
+        .iter()
+        .map(|p| {
+            if !p.space.glyphs.is_empty() {
+                p.space.glyphs.len()
+            } else {
+                usize::from(p.cjk_end)
+            }
+        })
+        .sum()
 }
 
 /// Width of pieces set on one line: content, the spaces and gaps between.

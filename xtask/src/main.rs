@@ -1,6 +1,7 @@
 //! Project tasks: `cargo xtask <task>`.
 //!
-//! - `bench`: cleaning throughput and linearity (release build).
+//! - `bench`: cleaning throughput and linearity, and the time and size of
+//!   the brief's five PDF editions (release build).
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
 //! - `validate`: checks every PDF edition with qpdf and poppler.
@@ -19,7 +20,7 @@ fn main() -> ExitCode {
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity; the brief's five PDF editions (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
             return ExitCode::from(2);
         }
     };
@@ -38,7 +39,15 @@ fn cargo() -> Command {
 
 fn bench() -> Result<(), String> {
     let status = cargo()
-        .args(["bench", "--package", "offprint", "--bench", "clean"])
+        .args([
+            "bench",
+            "--package",
+            "offprint",
+            "--bench",
+            "clean",
+            "--bench",
+            "editions",
+        ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     status
