@@ -216,3 +216,28 @@ fn an_uncovered_character_is_a_warning_naming_it() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn the_creation_date_comes_from_source_date_epoch() {
+    let dir = scratch("epoch");
+    let out = Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args([
+            "convert",
+            BRIEF,
+            "--edition",
+            "fr",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1720051200")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.join("brief.extracted.fr.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("D:20240704000000Z"), "creation date");
+    assert!(text.contains("/Lang(fr)"), "edition language");
+    assert!(text.contains("/Outlines"), "outline");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -276,7 +276,10 @@ fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Res
         .get_object_mut(catalog_id)
         .and_then(Object::as_dict_mut)
         .map_err(|e| format!("printpdf wrote no catalog: {e}"))?;
-    catalog.set("Lang", text_string(&info.lang));
+    catalog.set(
+        "Lang",
+        Object::String(info.lang.clone().into_bytes(), StringFormat::Literal),
+    );
     if let Some(outline) = outline {
         catalog.set("Outlines", Object::Reference(outline));
         catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
