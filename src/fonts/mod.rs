@@ -328,6 +328,9 @@ impl FontBook {
         found.ok_or(Uncovered { ch: c })
     }
 
+    /// The face for `c` when the primary lacks it: the other class's primary
+    /// of the role, the other role's primaries, then any face, preferring one
+    /// of the role's weight and upright, in database order.
     fn search(&self, role: Role, c: char) -> Option<FaceId> {
         let other_role = match role {
             Role::Body => Role::Heading,
@@ -339,11 +342,20 @@ impl FontBook {
             self.primary(other_role, Class::Latin),
             self.primary(other_role, Class::Cjk),
         ];
-        primaries
+        if let Some(found) = primaries
             .into_iter()
             .flatten()
-            .chain(0..self.faces.len())
             .find(|&id| self.faces[id].covers(c))
+        {
+            return Some(found);
+        }
+        let bold = role == Role::Heading;
+        (0..self.faces.len())
+            .filter(|&id| self.faces[id].covers(c))
+            .min_by_key(|&id| {
+                let f = &self.faces[id];
+                (f.bold != bold, f.italic, id)
+            })
     }
 }
 

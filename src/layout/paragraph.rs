@@ -102,7 +102,7 @@ impl Setter<'_> {
         for c in text.chars() {
             let class = class_of(c, east_asian);
             // Combining marks and joiners stay with their base's face.
-            let face = match last.filter(|_| is_mark(c)) {
+            let face = match last.filter(|&f| is_mark(c) && self.book.face(f).covers(c)) {
                 Some(face) => face,
                 None => match self.book.face_for(style.role, class, c) {
                     Ok(face) => face,

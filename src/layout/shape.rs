@@ -37,7 +37,8 @@ fn shape_uncached(book: &FontBook, face: FaceId, text: &str) -> Vec<Shaped> {
     let shaper = f.shaper();
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
-    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    // Direction and script from the text: a right-to-left word comes out in
+    // visual order. (Reordering whole right-to-left lines is not done yet.)
     buffer.guess_segment_properties();
     let output = rustybuzz::shape(&shaper, &[], buffer);
     output
