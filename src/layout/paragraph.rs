@@ -334,7 +334,17 @@ impl Setter<'_> {
             .rfind(char::is_alphabetic)
             .map(|k| k + content[k..].chars().next().map_or(1, char::len_utf8))?;
         let core = &content[core_start..core_end];
-        let points = hyphenation_points(core, &style.lang);
+        // Each part of a compound (`decision-making`) hyphenates on its own.
+        let mut points = Vec::new();
+        let mut offset = 0;
+        for part in core.split(['-', '\u{2010}']) {
+            points.extend(
+                hyphenation_points(part, &style.lang)
+                    .into_iter()
+                    .map(|p| offset + p),
+            );
+            offset += part.len() + 1;
+        }
         let used = natural_width(current);
         let before = if current.is_empty() {
             0.0
@@ -514,6 +524,14 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         let squeeze = |t: &str| t.replace([' ', '-'], "");
+        // A compound hyphenates inside its parts, never at its own hyphen.
+        let compound = "reviewed the plan and asked for a decision-making assessment";
+        let ends: Vec<String> = (100..260)
+            .step_by(4)
+            .map(|w| line_text(&set(compound, "en", w as f32)[0]))
+            .collect();
+        assert!(ends.iter().any(|l| l.ends_with("deci-")), "{ends:?}");
+        assert!(!ends.iter().any(|l| l.ends_with("decision-")), "{ends:?}");
         assert_eq!(squeeze(&joined), squeeze(text));
     }
 
