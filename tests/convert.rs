@@ -125,7 +125,7 @@ fn letter_paper_and_metadata() {
     assert!(out.status.success(), "{}", stderr(&out));
     let bytes = std::fs::read(dir.join("brief.extracted.en.pdf")).unwrap();
     let text = String::from_utf8_lossy(&bytes);
-    assert!(text.contains("612"), "letter width");
+    assert!(text.contains("/MediaBox[0 0 612 792]"), "letter paper");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

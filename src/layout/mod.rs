@@ -80,6 +80,9 @@ pub struct Placed {
     pub x: f32,
     pub baseline: f32,
     pub line: Line,
+    /// Index of the chunk (title, byline or block, in order) the line
+    /// belongs to; `None` for the running header and footer.
+    pub block: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -394,6 +397,7 @@ fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f
                     x: x0 + indent,
                     baseline,
                     line: line.clone(),
+                    block: Some(i),
                 });
                 used += chunk.leading;
             }
@@ -443,6 +447,7 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
                     x: (page_width - line.width) / 2.0,
                     baseline: header_base,
                     line: line.clone(),
+                    block: None,
                 });
                 let y = header_base - 6.0;
                 page.rules
@@ -455,7 +460,90 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
                 x: (page_width - line.width) / 2.0,
                 baseline: footer_base,
                 line,
+                block: None,
             });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontOptions;
+    use crate::model::{Block, Meta, Provenance, Section};
+
+    fn block(kind: BlockKind) -> Block {
+        Block {
+            kind,
+            lang: "en".into(),
+            provenance: Provenance::default(),
+        }
+    }
+
+    #[test]
+    fn no_widows_no_orphans_and_headings_stay_with_their_text() {
+        // Paragraphs of 1 to 9 lines, with headings between, over many pages.
+        let sentence = "The committee met in session to consider the reorganisation of grassroots governance. ";
+        let mut blocks = Vec::new();
+        for k in 0..60 {
+            if k % 5 == 0 {
+                blocks.push(block(BlockKind::Heading {
+                    level: 1 + (k % 2) as u8,
+                    text: format!("Heading {k}"),
+                }));
+            }
+            blocks.push(block(BlockKind::Paragraph {
+                text: sentence.repeat(1 + k * 7 % 9),
+            }));
+        }
+        let document = Document {
+            meta: Meta::default(),
+            sections: vec![Section {
+                lang: "en".into(),
+                label: None,
+                blocks: blocks.clone(),
+            }],
+        };
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        for paper in [Paper::A4, Paper::Letter] {
+            let layout = typeset(&document, &Design::new(paper), &mut book, &mut shaper);
+            assert!(layout.pages.len() > 5);
+            let total = |b: usize| {
+                layout
+                    .pages
+                    .iter()
+                    .flat_map(|p| &p.lines)
+                    .filter(|l| l.block == Some(b))
+                    .count()
+            };
+            for page in &layout.pages {
+                let body: Vec<usize> = page.lines.iter().filter_map(|l| l.block).collect();
+                let (Some(&first), Some(&last)) = (body.first(), body.last()) else {
+                    continue;
+                };
+                let on_page = |b: usize| body.iter().filter(|&&x| x == b).count();
+                // A block carried over or cut off keeps two lines here.
+                if total(first) > on_page(first) {
+                    assert!(on_page(first) >= 2, "widow of block {first}");
+                }
+                if total(last) > on_page(last) {
+                    assert!(on_page(last) >= 2, "orphan of block {last}");
+                }
+                // No page ends with a heading.
+                assert!(
+                    !matches!(blocks[last].kind, BlockKind::Heading { .. }),
+                    "heading {last} alone at a page foot"
+                );
+            }
+            // Every block is set, in order.
+            let order: Vec<usize> = layout
+                .pages
+                .iter()
+                .flat_map(|p| p.lines.iter().filter_map(|l| l.block))
+                .collect();
+            assert!(order.windows(2).all(|w| w[0] <= w[1]));
+            assert_eq!(order.last(), Some(&(blocks.len() - 1)));
         }
     }
 }
