@@ -287,9 +287,10 @@ impl Setter<'_> {
                 continue;
             }
             // Overflow: hyphenate the piece if the line would otherwise be
-            // loose, and never on more than two lines in a row.
+            // loose, never on more than two lines in a row, and never the
+            // last word (its tail would make a short last line).
             let loose = (width - used) / slots(&current).max(1) as f32 > 0.12 * style.size;
-            if style.hyphenate && loose && hyphen_run < 2 {
+            if style.hyphenate && loose && hyphen_run < 2 && !queue.is_empty() {
                 if let Some((head, tail)) = self.hyphenate(prep, &piece, &current, style, width) {
                     current.push(head);
                     lines.push(self.place(std::mem::take(&mut current), style, width, true));

@@ -222,6 +222,22 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
     )
     .map_err(|e| format!("{}: {e}", json_path.display()))?;
     let mut expected = String::new();
+    // A document with a title opens with it, then its authors and date.
+    if let Some(title) = json["meta"]["title"].as_str() {
+        expected.push_str(title);
+        expected.push('\n');
+        let mut byline: Vec<&str> = json["meta"]["authors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        byline.extend(json["meta"]["date"].as_str());
+        if !byline.is_empty() {
+            expected.push_str(&byline.join(" · "));
+            expected.push('\n');
+        }
+    }
     for section in json["sections"].as_array().into_iter().flatten() {
         for block in section["blocks"].as_array().into_iter().flatten() {
             if let Some(marker) = block["marker"].as_str() {
