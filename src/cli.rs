@@ -393,7 +393,7 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
             let face = match book.primary(role, class) {
                 Some(id) => {
                     let f = book.face(id);
-                    format!("{}  {}", f.describe(), f.path.display())
+                    format!("{:<34} {}", f.describe(), f.path.display())
                 }
                 None => "none".to_string(),
             };

@@ -241,3 +241,63 @@ fn the_creation_date_comes_from_source_date_epoch() {
     assert!(text.contains("/Outlines"), "outline");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn chinese_text_comes_back_out_of_the_pdf() {
+    let dir = scratch("roundtrip");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "zh",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.join("brief.extracted.zh.pdf");
+    let out = offprint(&["extract", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains("回到未来？新的中共中央社会工作部"), "{text}");
+    assert!(
+        text.contains("尽管中国共产党(CPC)进行社会改造已近75年"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn each_font_embeds_only_the_glyphs_it_uses() {
+    let dir = scratch("subset");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "zh",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = lopdf::Document::load(dir.join("brief.extracted.zh.pdf")).unwrap();
+    let mut programs = 0;
+    for object in doc.objects.values() {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        if stream.dict.get(b"Length1").is_err() {
+            continue;
+        }
+        let data = stream.decompressed_content().unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        // The Chinese section has under 200 distinct characters.
+        assert!(face.number_of_glyphs() < 200, "{}", face.number_of_glyphs());
+        assert!(data.len() < 200_000, "{}", data.len());
+        programs += 1;
+    }
+    assert!(programs >= 3, "{programs} font programs");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
