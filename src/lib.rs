@@ -15,11 +15,15 @@
 
 pub mod clean;
 pub mod cli;
+pub mod edition;
 pub mod error;
 pub mod export;
+pub mod fonts;
 pub mod input;
+pub mod layout;
 pub mod model;
 pub mod output;
+pub mod write;
 
 pub use error::Error;
 

@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: the benchmarks, in release builds.
 //!
-//! 1. Cleaning throughput and linearity on synthetic text (`benches/clean.rs`).
+//! 1. Cleaning throughput and linearity on synthetic text (`benches/clean.rs`),
+//!    and the time and size of the brief's five PDF editions (`benches/editions.rs`).
 //! 2. Extract + clean of every corpus PDF by `offprint clean X.pdf`, next to
 //!    `pdftotext X.pdf` on the same files in the same run, as pages per
 //!    second and a ratio (this machine is noisy: only the ratio means much).
@@ -14,11 +15,13 @@ const RUNS: usize = 3;
 
 pub fn run() -> Result<(), String> {
     let status = super::cargo()
-        .args(["bench", "--package", "offprint", "--bench", "clean"])
+        .args([
+            "bench", "--package", "offprint", "--bench", "clean", "--bench", "editions",
+        ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err("the cleaning benchmark failed".into());
+        return Err("the cleaning or editions benchmark failed".into());
     }
     let status = super::cargo()
         .args(["build", "--release", "--quiet", "--package", "offprint"])

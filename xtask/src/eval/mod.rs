@@ -11,7 +11,7 @@
 //! an eval that cannot run at all exits non-zero.
 
 mod markdown;
-mod metrics;
+pub(crate) mod metrics;
 
 use metrics::Metrics;
 use serde::Serialize;
@@ -254,7 +254,7 @@ fn collect_pdfs(dir: &Path, pdfs: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 /// Builds the debug offprint binary and returns its path.
-fn build_offprint(root: &Path) -> Result<PathBuf, String> {
+pub(crate) fn build_offprint(root: &Path) -> Result<PathBuf, String> {
     let status = crate::cargo()
         .args(["build", "-q", "-p", "offprint"])
         .current_dir(root)

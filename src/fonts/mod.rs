@@ -1,0 +1,392 @@
+//! Fonts: the database of faces offprint may typeset with, the choice of a
+//! face for each run of text, and the one subsetting path every writer uses.
+//!
+//! The database ([`FontBook`]) holds, in this order of preference, the bundled
+//! fonts (`fonts/` of the repository, see its README), the faces of any
+//! `--font-dir`, and — only when a character is covered by none of those —
+//! the system's fonts. Text is cut into runs by script class ([`script`]):
+//! Han, kana and CJK punctuation take the CJK face of the role (body or
+//! heading), everything else the Latin face. A character that no face covers
+//! is reported ([`Uncovered`]), never drawn as an empty box in silence.
+
+pub mod script;
+pub mod subset;
+
+use script::Class;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// What a piece of text is set as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Paragraphs and list items: serif, regular.
+    Body,
+    /// Headings and running lines: sans, bold.
+    Heading,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Body => "body",
+            Role::Heading => "heading",
+        }
+    }
+}
+
+/// The bundled families of each role and script class: (family, bold).
+fn preferred(role: Role, class: Class) -> (&'static str, bool) {
+    match (role, class) {
+        (Role::Body, Class::Cjk) => ("Noto Serif SC", false),
+        (Role::Heading, Class::Cjk) => ("Noto Sans SC", true),
+        (Role::Body, _) => ("Noto Serif", false),
+        (Role::Heading, _) => ("Noto Sans", true),
+    }
+}
+
+/// Index of a face in a [`FontBook`].
+pub type FaceId = usize;
+
+/// One loaded face: its bytes and what is known about it.
+pub struct Face {
+    pub family: String,
+    pub post_script_name: String,
+    pub path: PathBuf,
+    pub index: u32,
+    pub bold: bool,
+    pub italic: bool,
+    /// Where it came from: `bundled`, `font-dir` or `system`.
+    pub origin: &'static str,
+    pub data: Arc<Vec<u8>>,
+    pub units_per_em: u16,
+    pub ascender: i16,
+    pub descender: i16,
+}
+
+impl Face {
+    /// A parsed view for shaping (cheap: tables are read lazily).
+    pub fn shaper(&self) -> rustybuzz::Face<'_> {
+        rustybuzz::Face::from_slice(&self.data, self.index).expect("checked when loaded")
+    }
+
+    pub fn covers(&self, c: char) -> bool {
+        // ttf-parser's cmap lookup; the face was validated when loaded.
+        ttf_parser::Face::parse(&self.data, self.index)
+            .map(|f| f.glyph_index(c).is_some())
+            .unwrap_or(false)
+    }
+
+    /// `Noto Serif SC Regular (bundled)`.
+    pub fn describe(&self) -> String {
+        let style = match (self.bold, self.italic) {
+            (true, true) => "Bold Italic",
+            (true, false) => "Bold",
+            (false, true) => "Italic",
+            (false, false) => "Regular",
+        };
+        format!("{} {} ({})", self.family, style, self.origin)
+    }
+}
+
+/// A character that no available font covers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Uncovered {
+    pub ch: char,
+}
+
+impl std::fmt::Display for Uncovered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let block = unicode_blocks::find_unicode_block(self.ch)
+            .map(|b| b.name())
+            .unwrap_or("no block");
+        write!(
+            f,
+            "no font covers {:?} (U+{:04X}, {})",
+            self.ch, self.ch as u32, block
+        )
+    }
+}
+
+/// Where fonts are looked for.
+#[derive(Debug, Clone, Default)]
+pub struct FontOptions {
+    /// Extra folders (`--font-dir`), searched after the bundled fonts.
+    pub font_dirs: Vec<PathBuf>,
+    /// Whether the system's fonts may be used for characters nothing else covers.
+    pub system_fonts: bool,
+}
+
+/// The faces offprint can use, in order of preference, and the choice of a
+/// face per role, script class and character.
+pub struct FontBook {
+    db: fontdb::Database,
+    faces: Vec<Face>,
+    /// fontdb id of each face, same order as `faces`.
+    ids: Vec<fontdb::ID>,
+    system_loaded: bool,
+    system_allowed: bool,
+    /// Memo of the face per role, class and character.
+    chosen: BTreeMap<(Role, Class, char), Option<FaceId>>,
+    pub bundled_dir: Option<PathBuf>,
+}
+
+/// The folder of bundled fonts: `$OFFPRINT_FONTS`; `fonts/` next to the
+/// executable or a parent of it (`target/debug/offprint` in a checkout), or
+/// `../share/offprint/fonts` of an installed one; else the source tree's.
+pub fn bundled_dir() -> Option<PathBuf> {
+    let has_fonts = |dir: &Path| dir.join("NotoSerif-Regular.ttf").is_file();
+    if let Some(dir) = std::env::var_os("OFFPRINT_FONTS") {
+        return Some(PathBuf::from(dir));
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        let mut dir = exe.parent();
+        while let Some(d) = dir {
+            for candidate in [d.join("fonts"), d.join("share/offprint/fonts")] {
+                if has_fonts(&candidate) {
+                    return Some(candidate);
+                }
+            }
+            dir = d.parent();
+        }
+    }
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    has_fonts(&built).then_some(built)
+}
+
+/// Font files of a folder, sorted by name so that the order (and so the
+/// choice among equals) never depends on the file system.
+fn font_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                        matches!(
+                            e.to_ascii_lowercase().as_str(),
+                            "ttf" | "otf" | "ttc" | "otc"
+                        )
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+impl FontBook {
+    /// The bundled fonts and those of `options.font_dirs`; system fonts are
+    /// read later, and only if some character needs them.
+    pub fn new(options: &FontOptions) -> Result<FontBook, crate::Error> {
+        let mut book = FontBook {
+            db: fontdb::Database::new(),
+            faces: Vec::new(),
+            ids: Vec::new(),
+            system_loaded: false,
+            system_allowed: options.system_fonts,
+            chosen: BTreeMap::new(),
+            bundled_dir: bundled_dir(),
+        };
+        if let Some(dir) = book.bundled_dir.clone() {
+            for file in font_files(&dir) {
+                book.load_file(&file, "bundled")?;
+            }
+        }
+        for dir in &options.font_dirs {
+            if !dir.is_dir() {
+                return Err(crate::Error::new(
+                    dir.display().to_string(),
+                    "--font-dir is not a folder",
+                ));
+            }
+            for file in font_files(dir) {
+                book.load_file(&file, "font-dir")?;
+            }
+        }
+        Ok(book)
+    }
+
+    fn load_file(&mut self, path: &Path, origin: &'static str) -> Result<(), crate::Error> {
+        let bytes =
+            std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), &e))?;
+        self.add_data(Arc::new(bytes), path, origin);
+        Ok(())
+    }
+
+    /// Adds every face of a font file's bytes; unreadable faces are skipped.
+    fn add_data(&mut self, data: Arc<Vec<u8>>, path: &Path, origin: &'static str) {
+        let ids = self
+            .db
+            .load_font_source(fontdb::Source::Binary(data.clone()));
+        for id in ids {
+            let Some(info) = self.db.face(id) else {
+                continue;
+            };
+            let Ok(parsed) = ttf_parser::Face::parse(&data, info.index) else {
+                continue;
+            };
+            if rustybuzz::Face::from_slice(&data, info.index).is_none() {
+                continue;
+            }
+            self.faces.push(Face {
+                family: info
+                    .families
+                    .first()
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_default(),
+                post_script_name: info.post_script_name.clone(),
+                path: path.to_path_buf(),
+                index: info.index,
+                bold: info.weight.0 >= 600,
+                italic: info.style != fontdb::Style::Normal,
+                origin,
+                data: data.clone(),
+                units_per_em: parsed.units_per_em(),
+                ascender: parsed.ascender(),
+                descender: parsed.descender(),
+            });
+            self.ids.push(id);
+        }
+    }
+
+    /// Loads the system's fonts once, in a stable order (by path and index).
+    fn load_system(&mut self) {
+        if self.system_loaded || !self.system_allowed {
+            return;
+        }
+        self.system_loaded = true;
+        let mut system = fontdb::Database::new();
+        system.load_system_fonts();
+        let mut files: Vec<PathBuf> = system
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        files.sort();
+        files.dedup();
+        for file in files {
+            if self.faces.iter().any(|f| f.path == file) {
+                continue;
+            }
+            if let Ok(bytes) = std::fs::read(&file) {
+                self.add_data(Arc::new(bytes), &file, "system");
+            }
+        }
+    }
+
+    pub fn face(&self, id: FaceId) -> &Face {
+        &self.faces[id]
+    }
+
+    pub fn faces(&self) -> &[Face] {
+        &self.faces
+    }
+
+    /// The face of a role and script class: the bundled family when present,
+    /// else the closest the database offers for a generic serif or sans.
+    pub fn primary(&self, role: Role, class: Class) -> Option<FaceId> {
+        let (family, bold) = preferred(role, class);
+        let weight = if bold {
+            fontdb::Weight::BOLD
+        } else {
+            fontdb::Weight::NORMAL
+        };
+        let generic = match role {
+            Role::Body => fontdb::Family::Serif,
+            Role::Heading => fontdb::Family::SansSerif,
+        };
+        let families = [fontdb::Family::Name(family), generic];
+        let id = self.db.query(&fontdb::Query {
+            families: &families,
+            weight,
+            stretch: fontdb::Stretch::Normal,
+            style: fontdb::Style::Normal,
+        })?;
+        self.ids.iter().position(|&i| i == id)
+    }
+
+    /// The face that sets `c` in `role` for script class `class`: the
+    /// primary face if it covers `c`, else the first face of the other class's
+    /// primary, the other role's, any loaded face, then the system's.
+    pub fn face_for(&mut self, role: Role, class: Class, c: char) -> Result<FaceId, Uncovered> {
+        if let Some(found) = self.chosen.get(&(role, class, c)) {
+            return found.ok_or(Uncovered { ch: c });
+        }
+        let found = self
+            .primary(role, class)
+            .filter(|&id| self.faces[id].covers(c))
+            .or_else(|| self.search(role, c))
+            .or_else(|| {
+                self.load_system();
+                self.search(role, c)
+            });
+        self.chosen.insert((role, class, c), found);
+        found.ok_or(Uncovered { ch: c })
+    }
+
+    /// The face for `c` when the primary lacks it: the other class's primary
+    /// of the role, the other role's primaries, then any face, preferring one
+    /// of the role's weight and upright, in database order.
+    fn search(&self, role: Role, c: char) -> Option<FaceId> {
+        let other_role = match role {
+            Role::Body => Role::Heading,
+            Role::Heading => Role::Body,
+        };
+        let primaries = [
+            self.primary(role, Class::Latin),
+            self.primary(role, Class::Cjk),
+            self.primary(other_role, Class::Latin),
+            self.primary(other_role, Class::Cjk),
+        ];
+        if let Some(found) = primaries
+            .into_iter()
+            .flatten()
+            .find(|&id| self.faces[id].covers(c))
+        {
+            return Some(found);
+        }
+        let bold = role == Role::Heading;
+        (0..self.faces.len())
+            .filter(|&id| self.faces[id].covers(c))
+            .min_by_key(|&id| {
+                let f = &self.faces[id];
+                (f.bold != bold, f.italic, id)
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_faces_are_found_and_chosen_per_class() {
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let body_latin = book.primary(Role::Body, Class::Latin).unwrap();
+        let body_cjk = book.primary(Role::Body, Class::Cjk).unwrap();
+        let heading_latin = book.primary(Role::Heading, Class::Latin).unwrap();
+        let heading_cjk = book.primary(Role::Heading, Class::Cjk).unwrap();
+        assert_eq!(book.face(body_latin).post_script_name, "NotoSerif-Regular");
+        assert_eq!(book.face(body_cjk).family, "Noto Serif SC");
+        assert_eq!(book.face(heading_latin).post_script_name, "NotoSans-Bold");
+        assert_eq!(book.face(heading_cjk).family, "Noto Sans SC");
+        assert_eq!(book.face_for(Role::Body, Class::Cjk, '社'), Ok(body_cjk));
+        assert_eq!(book.face_for(Role::Body, Class::Latin, 'é'), Ok(body_latin));
+    }
+
+    #[test]
+    fn an_uncovered_character_is_named_with_its_block() {
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let err = book
+            .face_for(Role::Body, Class::Latin, '\u{10FFFD}')
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "no font covers '\\u{10fffd}' (U+10FFFD, Supplementary Private Use Area-B)"
+        );
+    }
+}

@@ -1,0 +1,549 @@
+//! Typesetting: the model into pages of positioned glyphs. offprint sets
+//! its own type (printpdf without its layout features does none): shaping
+//! ([`shape`]), break opportunities and hyphenation ([`breaks`]), lines
+//! ([`paragraph`]), and here the page design — paper, margins, leading,
+//! headings kept with what follows, hanging list items, no widows or
+//! orphans, a running header with the title and a footer with the folio.
+
+pub mod breaks;
+pub mod paragraph;
+pub mod shape;
+
+use crate::fonts::{FontBook, Role};
+use crate::model::{BlockKind, Document};
+use paragraph::{Line, Setter, TextStyle};
+use shape::Shaper;
+use std::collections::BTreeSet;
+
+/// Paper sizes, in points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (595.276, 841.89),
+            Paper::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// The page design.
+#[derive(Debug, Clone)]
+pub struct Design {
+    pub paper: Paper,
+    pub margin_top: f32,
+    pub margin_bottom: f32,
+    pub margin_side: f32,
+    pub body_size: f32,
+    pub body_leading: f32,
+    pub paragraph_space: f32,
+    pub item_space: f32,
+    pub hanging_indent: f32,
+    pub furniture_size: f32,
+}
+
+impl Design {
+    pub fn new(paper: Paper) -> Design {
+        Design {
+            paper,
+            margin_top: 78.0,
+            margin_bottom: 78.0,
+            margin_side: 76.0,
+            body_size: 10.5,
+            body_leading: 15.0,
+            paragraph_space: 7.5,
+            item_space: 5.0,
+            hanging_indent: 21.0,
+            furniture_size: 8.0,
+        }
+    }
+
+    fn heading(&self, level: u8) -> (f32, f32, f32, f32) {
+        // size, leading, space before, space after
+        match level {
+            1 => (15.0, 19.0, 22.0, 8.0),
+            2 => (12.5, 16.0, 16.0, 6.0),
+            _ => (11.0, 15.0, 12.0, 4.0),
+        }
+    }
+}
+
+/// A line placed on a page: `x` from the left edge, `baseline` up from the
+/// bottom edge, in points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Placed {
+    pub x: f32,
+    pub baseline: f32,
+    pub line: Line,
+    /// Index of the chunk (title, byline or block, in order) the line
+    /// belongs to; `None` for the running header and footer.
+    pub block: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub lines: Vec<Placed>,
+    /// Hairlines: (x1, y1, x2, y2).
+    pub rules: Vec<(f32, f32, f32, f32)>,
+}
+
+/// A bookmark: a section (depth 0) or a heading (depth = level).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub depth: u8,
+    /// 0-based page index.
+    pub page: usize,
+    /// Top of the entry, up from the bottom edge.
+    pub top: f32,
+}
+
+/// A typeset edition.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    pub width: f32,
+    pub height: f32,
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+    /// Characters that no available font covers.
+    pub uncovered: BTreeSet<char>,
+}
+
+/// A block set into lines, ready to be paginated.
+struct Chunk {
+    lines: Vec<(f32, Line)>,
+    leading: f32,
+    ascent: f32,
+    space_before: f32,
+    keep_with_next: bool,
+    outline: Vec<(String, u8)>,
+}
+
+/// The English name of a language for bookmarks.
+pub fn language_name(lang: &str) -> String {
+    match lang.split('-').next().unwrap_or(lang) {
+        "en" => "English".into(),
+        "zh" => "Chinese".into(),
+        "fr" => "French".into(),
+        "es" => "Spanish".into(),
+        "de" => "German".into(),
+        "ja" => "Japanese".into(),
+        "ko" => "Korean".into(),
+        other => other.into(),
+    }
+}
+
+/// The title used in the running header: the document's, else its first heading.
+pub fn running_title(document: &Document) -> Option<String> {
+    document.meta.title.clone().or_else(|| {
+        document.blocks().find_map(|b| match &b.kind {
+            BlockKind::Heading { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+    })
+}
+
+/// Typesets `document` on pages of `design`.
+pub fn typeset(
+    document: &Document,
+    design: &Design,
+    book: &mut FontBook,
+    shaper: &mut Shaper,
+) -> Layout {
+    let (page_width, page_height) = design.paper.size();
+    let measure = page_width - 2.0 * design.margin_side;
+    let mut setter = Setter {
+        book,
+        shaper,
+        uncovered: BTreeSet::new(),
+    };
+    let mut chunks = Vec::new();
+    if let Some(title) = &document.meta.title {
+        // A title block: the title, then authors and date.
+        let lang = document
+            .sections
+            .first()
+            .map_or_else(|| "und".to_string(), |s| s.lang.clone());
+        let style = TextStyle {
+            role: Role::Heading,
+            size: 20.0,
+            lang: lang.clone(),
+            justify: false,
+            hyphenate: false,
+        };
+        let lines = setter.set(title, &style, measure);
+        chunks.push(Chunk {
+            lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+            leading: 25.0,
+            ascent: 20.0,
+            space_before: 0.0,
+            keep_with_next: true,
+            outline: Vec::new(),
+        });
+        let byline: Vec<String> = document
+            .meta
+            .authors
+            .iter()
+            .cloned()
+            .chain(document.meta.date.clone())
+            .collect();
+        if !byline.is_empty() {
+            let style = TextStyle {
+                role: Role::Body,
+                size: design.body_size,
+                lang,
+                justify: false,
+                hyphenate: false,
+            };
+            let lines = setter.set(&byline.join(" · "), &style, measure);
+            chunks.push(Chunk {
+                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                leading: design.body_leading,
+                ascent: design.body_size,
+                space_before: 4.0,
+                keep_with_next: true,
+                outline: Vec::new(),
+            });
+        }
+    }
+    for section in &document.sections {
+        let mut section_entry = Some((
+            section
+                .label
+                .clone()
+                .unwrap_or_else(|| language_name(&section.lang)),
+            0u8,
+        ));
+        for (k, block) in section.blocks.iter().enumerate() {
+            let lang = if block.lang.is_empty() || block.lang == "und" {
+                section.lang.clone()
+            } else {
+                block.lang.clone()
+            };
+            let hyphenate = matches!(lang.split('-').next(), Some("en" | "fr" | "es"));
+            let body = TextStyle {
+                role: Role::Body,
+                size: design.body_size,
+                lang: lang.clone(),
+                justify: true,
+                hyphenate,
+            };
+            let section_space = if k == 0 { 10.0 } else { 0.0 };
+            let mut outline: Vec<(String, u8)> = section_entry.take().into_iter().collect();
+            let chunk = match &block.kind {
+                BlockKind::Heading { level, text } => {
+                    let (size, leading, before, _after) = design.heading(*level);
+                    let style = TextStyle {
+                        role: Role::Heading,
+                        size,
+                        lang,
+                        justify: false,
+                        hyphenate: false,
+                    };
+                    outline.push((text.clone(), (*level).clamp(1, 6)));
+                    let lines = setter.set(text, &style, measure);
+                    Chunk {
+                        lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                        leading,
+                        ascent: size,
+                        space_before: before + section_space,
+                        keep_with_next: true,
+                        outline,
+                    }
+                }
+                BlockKind::Paragraph { text } => {
+                    let lines = setter.set(text, &body, measure);
+                    Chunk {
+                        lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                        leading: design.body_leading,
+                        ascent: design.body_size,
+                        space_before: design.paragraph_space + section_space,
+                        keep_with_next: false,
+                        outline,
+                    }
+                }
+                BlockKind::ListItem { marker, text } => {
+                    let indent = design.hanging_indent;
+                    let mut lines: Vec<(f32, Line)> = setter
+                        .set(text, &body, measure - indent)
+                        .into_iter()
+                        .map(|l| (indent, l))
+                        .collect();
+                    let marker_style = TextStyle {
+                        justify: false,
+                        hyphenate: false,
+                        ..body.clone()
+                    };
+                    let marker_line = setter.set(marker, &marker_style, indent).into_iter().next();
+                    if let (Some(m), Some(first)) = (marker_line, lines.first_mut()) {
+                        // The marker hangs in the indent; its glyphs go first.
+                        let offset = -indent;
+                        let mut glyphs: Vec<_> = m
+                            .glyphs
+                            .into_iter()
+                            .map(|mut g| {
+                                g.x += offset;
+                                g
+                            })
+                            .collect();
+                        glyphs.append(&mut first.1.glyphs);
+                        first.1.glyphs = glyphs;
+                    }
+                    let after_heading =
+                        k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
+                    Chunk {
+                        lines,
+                        leading: design.body_leading,
+                        ascent: design.body_size,
+                        space_before: if after_heading {
+                            design.paragraph_space
+                        } else {
+                            design.item_space
+                        } + section_space,
+                        keep_with_next: false,
+                        outline,
+                    }
+                }
+            };
+            chunks.push(chunk);
+        }
+    }
+    let uncovered = std::mem::take(&mut setter.uncovered);
+    let mut layout = paginate(chunks, design, page_width, page_height);
+    add_furniture(&mut layout, document, design, &mut setter);
+    layout.uncovered = uncovered;
+    layout.uncovered.append(&mut setter.uncovered);
+    layout
+}
+
+/// Fills pages with the chunks: a heading stays with the first two lines
+/// of what follows; a paragraph breaks across pages only with at least two
+/// lines on each side.
+fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f32) -> Layout {
+    let top = page_height - design.margin_top;
+    let available = page_height - design.margin_top - design.margin_bottom;
+    let mut layout = Layout {
+        width: page_width,
+        height: page_height,
+        pages: vec![Page::default()],
+        ..Layout::default()
+    };
+    let mut used = 0.0f32;
+    let x0 = design.margin_side;
+    for (i, chunk) in chunks.iter().enumerate() {
+        let mut lines: &[(f32, Line)] = &chunk.lines;
+        let mut first_part = true;
+        loop {
+            let before = if used == 0.0 || !first_part {
+                0.0
+            } else {
+                chunk.space_before
+            };
+            let room = available - used - before;
+            let whole = lines.len() as f32 * chunk.leading;
+            // What must come along: the first two lines of the next chunk.
+            let keep = if chunk.keep_with_next {
+                chunks.get(i + 1).map_or(0.0, |next| {
+                    next.space_before + next.lines.len().min(2) as f32 * next.leading
+                })
+            } else {
+                0.0
+            };
+            let fits = whole + keep <= room + 0.01;
+            let take = if fits {
+                lines.len()
+            } else if chunk.keep_with_next || lines.len() <= 3 {
+                0
+            } else {
+                let room_lines = (room / chunk.leading + 0.001).floor() as usize;
+                let k = room_lines.min(lines.len() - 2);
+                if k >= 2 {
+                    k
+                } else {
+                    0
+                }
+            };
+            let take = if take == 0 && used == 0.0 {
+                // Nothing fits even on a fresh page: take what the page holds.
+                ((available / chunk.leading) as usize).clamp(1, lines.len())
+            } else {
+                take
+            };
+            if take == 0 {
+                layout.pages.push(Page::default());
+                used = 0.0;
+                continue;
+            }
+            used += before;
+            let page = layout.pages.len() - 1;
+            if first_part {
+                for (title, depth) in &chunk.outline {
+                    layout.outline.push(OutlineEntry {
+                        title: title.clone(),
+                        depth: *depth,
+                        page,
+                        top: top - used + 4.0,
+                    });
+                }
+            }
+            for (indent, line) in &lines[..take] {
+                let baseline = top - used - chunk.ascent;
+                layout.pages[page].lines.push(Placed {
+                    x: x0 + indent,
+                    baseline,
+                    line: line.clone(),
+                    block: Some(i),
+                });
+                used += chunk.leading;
+            }
+            lines = &lines[take..];
+            first_part = false;
+            if lines.is_empty() {
+                break;
+            }
+            layout.pages.push(Page::default());
+            used = 0.0;
+        }
+    }
+    layout
+}
+
+/// Running header (the title, from page 2 on) and footer (page number).
+fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, setter: &mut Setter) {
+    let (page_width, _) = design.paper.size();
+    let measure = page_width - 2.0 * design.margin_side;
+    let title = running_title(document);
+    let lang = document
+        .sections
+        .first()
+        .map_or_else(|| "und".to_string(), |s| s.lang.clone());
+    let style = TextStyle {
+        role: Role::Heading,
+        size: design.furniture_size,
+        lang,
+        justify: false,
+        hyphenate: false,
+    };
+    let header = title.and_then(|t| setter.set(&t, &style, f32::MAX).into_iter().next());
+    let header = header.map(|mut line| {
+        // One line only: cut with an ellipsis if the title is too long.
+        if line.width > measure {
+            line.glyphs.retain(|g| g.x < measure - 12.0);
+            line.width = measure;
+        }
+        line
+    });
+    let header_base = layout.height - design.margin_top + 30.0;
+    let footer_base = design.margin_bottom - 36.0;
+    for (n, page) in layout.pages.iter_mut().enumerate() {
+        if n > 0 {
+            if let Some(line) = &header {
+                page.lines.push(Placed {
+                    x: (page_width - line.width) / 2.0,
+                    baseline: header_base,
+                    line: line.clone(),
+                    block: None,
+                });
+                let y = header_base - 6.0;
+                page.rules
+                    .push((design.margin_side, y, page_width - design.margin_side, y));
+            }
+        }
+        let folio = (n + 1).to_string();
+        if let Some(line) = setter.set(&folio, &style, f32::MAX).into_iter().next() {
+            page.lines.push(Placed {
+                x: (page_width - line.width) / 2.0,
+                baseline: footer_base,
+                line,
+                block: None,
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontOptions;
+    use crate::model::{Block, Meta, Provenance, Section};
+
+    fn block(kind: BlockKind) -> Block {
+        Block {
+            kind,
+            lang: "en".into(),
+            provenance: Provenance::default(),
+        }
+    }
+
+    #[test]
+    fn no_widows_no_orphans_and_headings_stay_with_their_text() {
+        // Paragraphs of 1 to 9 lines, with headings between, over many pages.
+        let sentence = "The committee met in session to consider the reorganisation of grassroots governance. ";
+        let mut blocks = Vec::new();
+        for k in 0..60 {
+            if k % 5 == 0 {
+                blocks.push(block(BlockKind::Heading {
+                    level: 1 + (k % 2) as u8,
+                    text: format!("Heading {k}"),
+                }));
+            }
+            blocks.push(block(BlockKind::Paragraph {
+                text: sentence.repeat(1 + k * 7 % 9),
+            }));
+        }
+        let document = Document {
+            meta: Meta::default(),
+            sections: vec![Section {
+                lang: "en".into(),
+                label: None,
+                blocks: blocks.clone(),
+            }],
+        };
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        for paper in [Paper::A4, Paper::Letter] {
+            let layout = typeset(&document, &Design::new(paper), &mut book, &mut shaper);
+            assert!(layout.pages.len() > 5);
+            let total = |b: usize| {
+                layout
+                    .pages
+                    .iter()
+                    .flat_map(|p| &p.lines)
+                    .filter(|l| l.block == Some(b))
+                    .count()
+            };
+            for page in &layout.pages {
+                let body: Vec<usize> = page.lines.iter().filter_map(|l| l.block).collect();
+                let (Some(&first), Some(&last)) = (body.first(), body.last()) else {
+                    continue;
+                };
+                let on_page = |b: usize| body.iter().filter(|&&x| x == b).count();
+                // A block carried over or cut off keeps two lines here.
+                if total(first) > on_page(first) {
+                    assert!(on_page(first) >= 2, "widow of block {first}");
+                }
+                if total(last) > on_page(last) {
+                    assert!(on_page(last) >= 2, "orphan of block {last}");
+                }
+                // No page ends with a heading.
+                assert!(
+                    !matches!(blocks[last].kind, BlockKind::Heading { .. }),
+                    "heading {last} alone at a page foot"
+                );
+            }
+            // Every block is set, in order.
+            let order: Vec<usize> = layout
+                .pages
+                .iter()
+                .flat_map(|p| p.lines.iter().filter_map(|l| l.block))
+                .collect();
+            assert!(order.windows(2).all(|w| w[0] <= w[1]));
+            assert_eq!(order.last(), Some(&(blocks.len() - 1)));
+        }
+    }
+}

@@ -1,0 +1,570 @@
+//! Setting one block of text into lines: runs by face, shaping, break
+//! opportunities, greedy filling with hyphenation, justification with a
+//! ragged last line, and a small gap where Latin meets CJK.
+
+use super::breaks::{hyphenation_points, opportunities};
+use super::shape::Shaper;
+use crate::fonts::script::{class_of, is_cjk_letter, is_east_asian_lang, Class};
+use crate::fonts::{FaceId, FontBook, Role};
+use std::collections::BTreeSet;
+
+/// The gap between a CJK letter and a Latin letter or digit, in em.
+pub const SCRIPT_GAP: f32 = 0.08;
+
+/// A glyph placed on a line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    pub face: FaceId,
+    pub gid: u16,
+    /// From the line's start, in points.
+    pub x: f32,
+    /// Up from the baseline, in points.
+    pub y: f32,
+    pub size: f32,
+    /// The source text of the glyph's cluster (empty for the second and
+    /// later glyphs of one cluster).
+    pub text: String,
+}
+
+/// One line of set text.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Line {
+    pub glyphs: Vec<Glyph>,
+    pub width: f32,
+}
+
+/// How a block's text is set.
+#[derive(Debug, Clone)]
+pub struct TextStyle {
+    pub role: Role,
+    pub size: f32,
+    pub lang: String,
+    pub justify: bool,
+    pub hyphenate: bool,
+}
+
+/// A glyph before placement.
+#[derive(Debug, Clone)]
+struct Proto {
+    face: FaceId,
+    gid: u16,
+    advance: f32,
+    x_offset: f32,
+    y_offset: f32,
+    text: String,
+}
+
+/// A run of glyphs: a piece's content or its trailing spaces.
+#[derive(Debug, Clone, Default)]
+struct Frag {
+    glyphs: Vec<Proto>,
+    width: f32,
+}
+
+/// The text between two break opportunities.
+#[derive(Debug, Clone)]
+struct Piece {
+    start: usize,
+    /// End of the content, before trailing spaces.
+    end: usize,
+    content: Frag,
+    space: Frag,
+    /// Gap before the piece when it does not start a line (script change).
+    lead_gap: f32,
+    mandatory_after: bool,
+    /// Ends in a CJK character: justification may widen the gap after it.
+    cjk_end: bool,
+}
+
+/// A block's text with what setting it needs: the face of each character,
+/// a char index per byte, and where scripts meet.
+struct Prepared<'t> {
+    text: &'t str,
+    faces: Vec<FaceId>,
+    char_index: Vec<usize>,
+    gaps: Vec<usize>,
+    size: f32,
+}
+
+/// Sets text for one edition; collects the characters no font covers.
+pub struct Setter<'a> {
+    pub book: &'a mut FontBook,
+    pub shaper: &'a mut Shaper,
+    pub uncovered: BTreeSet<char>,
+}
+
+impl Setter<'_> {
+    /// The face for each character of `text`.
+    fn faces(&mut self, text: &str, style: &TextStyle) -> Vec<FaceId> {
+        let east_asian = is_east_asian_lang(&style.lang);
+        let mut faces = Vec::with_capacity(text.len());
+        let mut last: Option<FaceId> = None;
+        for c in text.chars() {
+            let class = class_of(c, east_asian);
+            // Combining marks and joiners stay with their base's face.
+            let face = match last.filter(|&f| is_mark(c) && self.book.face(f).covers(c)) {
+                Some(face) => face,
+                None => match self.book.face_for(style.role, class, c) {
+                    Ok(face) => face,
+                    Err(uncovered) => {
+                        self.uncovered.insert(uncovered.ch);
+                        self.book
+                            .primary(style.role, class)
+                            .or_else(|| self.book.primary(style.role, Class::Latin))
+                            .unwrap_or(0)
+                    }
+                },
+            };
+            last = Some(face);
+            faces.push(face);
+        }
+        faces
+    }
+
+    /// Shapes `text[range]` run by run (one face a run).
+    fn frag(&mut self, prep: &Prepared, start: usize, end: usize) -> Frag {
+        let Prepared {
+            text,
+            faces,
+            char_index,
+            gaps,
+            size,
+        } = prep;
+        let (text, size) = (*text, *size);
+        let mut frag = Frag::default();
+        let mut run_start = start;
+        while run_start < end {
+            let face = faces[char_index[run_start]];
+            let mut run_end = run_start;
+            for (k, c) in text[run_start..end].char_indices() {
+                let at = run_start + k;
+                if faces[char_index[at]] != face
+                    || (at > run_start && gaps.binary_search(&at).is_ok())
+                {
+                    break;
+                }
+                run_end = at + c.len_utf8();
+            }
+            let run = &text[run_start..run_end];
+            let shaped = self.shaper.shape(self.book, face, run);
+            let scale = size / f32::from(self.book.face(face).units_per_em);
+            let clusters: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
+            for (k, g) in shaped.iter().enumerate() {
+                let first_of_cluster = k == 0 || clusters[k - 1] != g.cluster;
+                let text_of = if first_of_cluster {
+                    // The cluster runs to the next larger cluster start.
+                    let next = clusters
+                        .iter()
+                        .copied()
+                        .filter(|&c| c > g.cluster)
+                        .min()
+                        .unwrap_or(run.len());
+                    run[g.cluster..next].to_string()
+                } else {
+                    String::new()
+                };
+                let advance = g.advance as f32 * scale;
+                frag.width += advance;
+                frag.glyphs.push(Proto {
+                    face,
+                    gid: g.gid,
+                    advance,
+                    x_offset: g.x_offset as f32 * scale,
+                    y_offset: g.y_offset as f32 * scale,
+                    text: text_of,
+                });
+            }
+            if run_end < end && gaps.binary_search(&run_end).is_ok() {
+                if let Some(last) = frag.glyphs.last_mut() {
+                    last.advance += SCRIPT_GAP * size;
+                    frag.width += SCRIPT_GAP * size;
+                }
+            }
+            run_start = run_end;
+        }
+        frag
+    }
+
+    /// A hyphen in `face`.
+    fn hyphen(&mut self, face: FaceId, size: f32) -> Proto {
+        let shaped = self.shaper.shape(self.book, face, "-");
+        let scale = size / f32::from(self.book.face(face).units_per_em);
+        let g = &shaped[0];
+        Proto {
+            face,
+            gid: g.gid,
+            advance: g.advance as f32 * scale,
+            x_offset: 0.0,
+            y_offset: 0.0,
+            text: "-".into(),
+        }
+    }
+
+    /// Sets `text` into lines `width` points wide.
+    pub fn set(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let faces = self.faces(text, style);
+        // Byte offset -> char index.
+        let mut char_index = vec![0; text.len() + 1];
+        for (n, (at, c)) in text.char_indices().enumerate() {
+            char_index[at..at + c.len_utf8()].fill(n);
+        }
+        char_index[text.len()] = faces.len();
+        let prep = Prepared {
+            text,
+            faces,
+            char_index,
+            gaps: script_gaps(text),
+            size: style.size,
+        };
+        let gaps = &prep.gaps;
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for brk in opportunities(text) {
+            let slice = &text[start..brk.at];
+            let content_len = slice.trim_end_matches([' ', '\n', '\t']).len();
+            let end = start + content_len;
+            let content = self.frag(&prep, start, end);
+            let space = self.frag(&prep, end, brk.at);
+            let space = Frag {
+                glyphs: space
+                    .glyphs
+                    .into_iter()
+                    .filter(|g| g.text != "\n")
+                    .collect(),
+                ..space
+            };
+            let lead_gap = if start > 0 && gaps.binary_search(&start).is_ok() {
+                SCRIPT_GAP * style.size
+            } else {
+                0.0
+            };
+            let cjk_end = text[start..end]
+                .chars()
+                .next_back()
+                .is_some_and(|c| class_of(c, true) == Class::Cjk);
+            pieces.push(Piece {
+                start,
+                end,
+                content,
+                space,
+                lead_gap,
+                mandatory_after: brk.mandatory,
+                cjk_end,
+            });
+            start = brk.at;
+        }
+        self.fill(&prep, pieces, style, width)
+    }
+
+    fn fill(
+        &mut self,
+        prep: &Prepared,
+        pieces: Vec<Piece>,
+        style: &TextStyle,
+        width: f32,
+    ) -> Vec<Line> {
+        let mut lines = Vec::new();
+        let mut current: Vec<Piece> = Vec::new();
+        let mut queue: std::collections::VecDeque<Piece> = pieces.into();
+        // Lines in a row that end with an added hyphen.
+        let mut hyphen_run = 0;
+        while let Some(piece) = queue.pop_front() {
+            let used = natural_width(&current);
+            let extra = if current.is_empty() {
+                piece.content.width
+            } else {
+                current.last().map_or(0.0, |p| p.space.width) + piece.lead_gap + piece.content.width
+            };
+            if used + extra <= width + 0.01 || current.is_empty() && !style.hyphenate {
+                let mandatory = piece.mandatory_after;
+                current.push(piece);
+                if mandatory {
+                    lines.push(self.place(std::mem::take(&mut current), style, width, false));
+                }
+                continue;
+            }
+            // Overflow: hyphenate the piece if the line would otherwise be
+            // loose, never on more than two lines in a row, and never the
+            // last word (its tail would make a short last line).
+            let loose = (width - used) / slots(&current).max(1) as f32 > 0.12 * style.size;
+            if style.hyphenate && loose && hyphen_run < 2 && !queue.is_empty() {
+                if let Some((head, tail)) = self.hyphenate(prep, &piece, &current, style, width) {
+                    current.push(head);
+                    lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                    hyphen_run += 1;
+                    queue.push_front(tail);
+                    continue;
+                }
+            }
+            hyphen_run = 0;
+            if current.is_empty() {
+                // A piece wider than the line: it stands alone.
+                let mandatory = piece.mandatory_after;
+                current.push(piece);
+                if mandatory || !queue.is_empty() {
+                    lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                }
+                continue;
+            }
+            lines.push(self.place(std::mem::take(&mut current), style, width, true));
+            queue.push_front(piece);
+        }
+        if !current.is_empty() {
+            lines.push(self.place(current, style, width, false));
+        }
+        lines
+    }
+
+    /// Splits `piece` at the last hyphenation point whose head (with a
+    /// hyphen) still fits after `current`.
+    fn hyphenate(
+        &mut self,
+        prep: &Prepared,
+        piece: &Piece,
+        current: &[Piece],
+        style: &TextStyle,
+        width: f32,
+    ) -> Option<(Piece, Piece)> {
+        let text = prep.text;
+        let content = &text[piece.start..piece.end];
+        let core_start = content.find(char::is_alphabetic)?;
+        let core_end = content
+            .rfind(char::is_alphabetic)
+            .map(|k| k + content[k..].chars().next().map_or(1, char::len_utf8))?;
+        let core = &content[core_start..core_end];
+        // Each part of a compound (`decision-making`) hyphenates on its own.
+        let mut points = Vec::new();
+        let mut offset = 0;
+        for part in core.split(['-', '\u{2010}']) {
+            points.extend(
+                hyphenation_points(part, &style.lang)
+                    .into_iter()
+                    .map(|p| offset + p),
+            );
+            offset += part.len() + 1;
+        }
+        let used = natural_width(current);
+        let before = if current.is_empty() {
+            0.0
+        } else {
+            current.last().map_or(0.0, |p| p.space.width) + piece.lead_gap
+        };
+        for &point in points.iter().rev() {
+            let split = piece.start + core_start + point;
+            let mut head = self.frag(prep, piece.start, split);
+            let last_face = prep.faces[prep.char_index[split - 1]];
+            let hyphen = self.hyphen(last_face, style.size);
+            head.width += hyphen.advance;
+            head.glyphs.push(hyphen);
+            if used + before + head.width <= width + 0.01 {
+                let tail = self.frag(prep, split, piece.end);
+                let head_piece = Piece {
+                    start: piece.start,
+                    end: split,
+                    content: head,
+                    space: Frag::default(),
+                    lead_gap: piece.lead_gap,
+                    mandatory_after: false,
+                    cjk_end: false,
+                };
+                let tail_piece = Piece {
+                    start: split,
+                    content: tail,
+                    lead_gap: 0.0,
+                    ..piece.clone()
+                };
+                return Some((head_piece, tail_piece));
+            }
+        }
+        None
+    }
+
+    /// Places the glyphs of a line's pieces, justified unless `ragged`.
+    fn place(&mut self, pieces: Vec<Piece>, style: &TextStyle, width: f32, justify: bool) -> Line {
+        let natural = natural_width(&pieces);
+        let n = pieces.len();
+        let slots = slots(&pieces);
+        let stretch = if justify && style.justify && slots > 0 && natural < width {
+            (width - natural) / slots as f32
+        } else {
+            0.0
+        };
+        let mut line = Line::default();
+        let mut x = 0.0;
+        for (k, piece) in pieces.into_iter().enumerate() {
+            if k > 0 {
+                x += piece.lead_gap;
+            }
+            for g in piece.content.glyphs {
+                push(&mut line, &g, x, style.size);
+                x += g.advance;
+            }
+            if k + 1 < n {
+                if piece.space.glyphs.is_empty() {
+                    if piece.cjk_end {
+                        x += stretch;
+                    }
+                } else {
+                    for g in piece.space.glyphs {
+                        push(&mut line, &g, x, style.size);
+                        x += g.advance + stretch;
+                    }
+                }
+            }
+        }
+        line.width = x;
+        line
+    }
+}
+
+fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
+    line.glyphs.push(Glyph {
+        face: g.face,
+        gid: g.gid,
+        x: x + g.x_offset,
+        y: g.y_offset,
+        size,
+        text: g.text.clone(),
+    });
+}
+
+/// Places that justification may widen on a line of `pieces`: the spaces
+/// between pieces, and the boundaries after CJK pieces that have no space.
+fn slots(pieces: &[Piece]) -> usize {
+    let n = pieces.len();
+    pieces[..n.saturating_sub(1)]
+        .iter()
+        .map(|p| {
+            if !p.space.glyphs.is_empty() {
+                p.space.glyphs.len()
+            } else {
+                usize::from(p.cjk_end)
+            }
+        })
+        .sum()
+}
+
+/// Width of pieces set on one line: content, the spaces and gaps between.
+fn natural_width(pieces: &[Piece]) -> f32 {
+    let mut width = 0.0;
+    for (k, p) in pieces.iter().enumerate() {
+        if k > 0 {
+            width += pieces[k - 1].space.width + p.lead_gap;
+        }
+        width += p.content.width;
+    }
+    width
+}
+
+/// Zero-width marks that belong to the preceding character.
+fn is_mark(c: char) -> bool {
+    use unicode_normalization::char::is_combining_mark;
+    is_combining_mark(c) || matches!(c, '\u{200C}' | '\u{200D}' | '\u{FE00}'..='\u{FE0F}')
+}
+
+/// Byte offsets where a CJK letter and a Latin letter or digit meet with
+/// nothing between them: a small gap goes there.
+fn script_gaps(text: &str) -> Vec<usize> {
+    let mut gaps = Vec::new();
+    let mut prev: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        if let Some(p) = prev {
+            let meet = (is_cjk_letter(p) && c.is_alphanumeric() && !is_cjk_letter(c))
+                || (is_cjk_letter(c) && p.is_alphanumeric() && !is_cjk_letter(p));
+            if meet {
+                gaps.push(at);
+            }
+        }
+        prev = Some(c);
+    }
+    gaps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fonts::FontOptions;
+
+    fn set(text: &str, lang: &str, width: f32) -> Vec<Line> {
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        let mut setter = Setter {
+            book: &mut book,
+            shaper: &mut shaper,
+            uncovered: BTreeSet::new(),
+        };
+        let style = TextStyle {
+            role: Role::Body,
+            size: 10.0,
+            lang: lang.into(),
+            justify: true,
+            hyphenate: true,
+        };
+        setter.set(text, &style, width)
+    }
+
+    fn line_text(line: &Line) -> String {
+        line.glyphs.iter().map(|g| g.text.as_str()).collect()
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure_and_the_last_is_ragged() {
+        let text = "Social work is similar to but different from the better-known united front work which involves aligning external forces with the party.";
+        let lines = set(text, "en", 150.0);
+        assert!(lines.len() > 2);
+        for line in &lines[..lines.len() - 1] {
+            assert!((line.width - 150.0).abs() < 0.5, "{}", line.width);
+        }
+        assert!(lines.last().unwrap().width < 150.0);
+        let joined: String = lines
+            .iter()
+            .map(|l| line_text(l).trim_end_matches('-').to_string())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let squeeze = |t: &str| t.replace([' ', '-'], "");
+        // A compound hyphenates inside its parts, never at its own hyphen.
+        let compound = "reviewed the plan and asked for a decision-making assessment";
+        let ends: Vec<String> = (100..260)
+            .step_by(4)
+            .map(|w| line_text(&set(compound, "en", w as f32)[0]))
+            .collect();
+        assert!(ends.iter().any(|l| l.ends_with("deci-")), "{ends:?}");
+        assert!(!ends.iter().any(|l| l.ends_with("decision-")), "{ends:?}");
+        assert_eq!(squeeze(&joined), squeeze(text));
+    }
+
+    #[test]
+    fn chinese_lines_respect_the_punctuation_rules() {
+        let text = "尽管中国共产党进行社会改造已近七十五年，仍然专注于创建一个植根于其意识形态的完美社会。在习近平的领导下，“社会治理”优先考虑党的统治，而非个人和组织自治。";
+        for width in [60.0, 70.0, 85.0, 100.0, 123.0] {
+            let lines = set(text, "zh", width);
+            let all: String = lines.iter().map(line_text).collect();
+            assert_eq!(all, text);
+            for line in &lines[1..] {
+                let first = line_text(line).chars().next().unwrap();
+                assert!(
+                    !super::super::breaks::NO_LINE_START.contains(&first),
+                    "{first}"
+                );
+            }
+            for line in &lines {
+                let last = line_text(line).chars().next_back().unwrap();
+                assert!(!super::super::breaks::NO_LINE_END.contains(&last), "{last}");
+            }
+        }
+    }
+
+    #[test]
+    fn latin_and_cjk_take_their_own_faces_with_a_gap() {
+        let lines = set("近75年", "zh", 400.0);
+        let glyphs = &lines[0].glyphs;
+        assert_ne!(glyphs[0].face, glyphs[1].face);
+        assert_eq!(glyphs[1].face, glyphs[2].face);
+        assert_ne!(glyphs[2].face, glyphs[3].face);
+        // 近 is a full em; then the gap.
+        assert!((glyphs[1].x - 10.0 - SCRIPT_GAP * 10.0).abs() < 0.01);
+    }
+}

@@ -1,0 +1,56 @@
+//! Shaping with rustybuzz (kerning, ligatures), a run of one face at a time,
+//! with a cache: the same word in the same face is shaped once.
+
+use crate::fonts::{FaceId, FontBook};
+use std::collections::HashMap;
+
+/// A shaped glyph in font units, with the source text of its cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shaped {
+    pub gid: u16,
+    /// Byte offset of the glyph's cluster in the shaped text.
+    pub cluster: usize,
+    pub advance: i32,
+    pub x_offset: i32,
+    pub y_offset: i32,
+}
+
+/// Shapes runs and remembers the results.
+#[derive(Default)]
+pub struct Shaper {
+    cache: HashMap<(FaceId, String), std::rc::Rc<Vec<Shaped>>>,
+}
+
+impl Shaper {
+    pub fn shape(&mut self, book: &FontBook, face: FaceId, text: &str) -> std::rc::Rc<Vec<Shaped>> {
+        if let Some(hit) = self.cache.get(&(face, text.to_string())) {
+            return hit.clone();
+        }
+        let shaped = std::rc::Rc::new(shape_uncached(book, face, text));
+        self.cache.insert((face, text.to_string()), shaped.clone());
+        shaped
+    }
+}
+
+fn shape_uncached(book: &FontBook, face: FaceId, text: &str) -> Vec<Shaped> {
+    let f = book.face(face);
+    let shaper = f.shaper();
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    // Direction and script from the text: a right-to-left word comes out in
+    // visual order. (Reordering whole right-to-left lines is not done yet.)
+    buffer.guess_segment_properties();
+    let output = rustybuzz::shape(&shaper, &[], buffer);
+    output
+        .glyph_infos()
+        .iter()
+        .zip(output.glyph_positions())
+        .map(|(info, pos)| Shaped {
+            gid: u16::try_from(info.glyph_id).unwrap_or(0),
+            cluster: info.cluster as usize,
+            advance: pos.x_advance,
+            x_offset: pos.x_offset,
+            y_offset: pos.y_offset,
+        })
+        .collect()
+}

@@ -1,0 +1,402 @@
+//! The PDF writer: a typeset [`Layout`] into PDF bytes with printpdf
+//! (without its layout features: it is handed positioned glyph ids).
+//!
+//! Each face is embedded as a CID font (Identity-H) subset to the glyphs the
+//! edition uses ([`crate::fonts::subset`]); the subset's glyph ids are the
+//! CIDs, and every glyph carries the source text of its cluster so the
+//! ToUnicode map gives the text back (copy-paste of Chinese works). printpdf
+//! builds the document; its lopdf form is then finished here: a nested
+//! outline (sections, headings), `/Lang`, the information dictionary and a
+//! file identifier derived from the content, so the same input gives the
+//! same bytes.
+
+use crate::fonts::{subset::subset, FaceId, FontBook};
+use crate::layout::Layout;
+use pdf_lopdf::{Dictionary, Object, StringFormat};
+use printpdf::{
+    Codepoint, Color, FontId, Greyscale, LinePoint, Op, ParsedFont, PdfDocument, PdfFontHandle,
+    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+};
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// What the information dictionary and catalog say.
+#[derive(Debug, Clone)]
+pub struct PdfInfo {
+    pub title: Option<String>,
+    pub authors: Vec<String>,
+    /// BCP 47 tag of the edition (`/Lang`).
+    pub lang: String,
+    /// Creation date, seconds since the Unix epoch.
+    pub created: i64,
+}
+
+/// A fixed creation date (2000-01-01T00:00:00Z) when `SOURCE_DATE_EPOCH` is unset.
+pub const FIXED_DATE: i64 = 946_684_800;
+
+/// The creation date: `SOURCE_DATE_EPOCH` if set and valid, else [`FIXED_DATE`].
+pub fn creation_date() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|&t| (0..253_402_300_800).contains(&t))
+        .unwrap_or(FIXED_DATE)
+}
+
+/// `offprint x.y.z`.
+pub fn producer() -> String {
+    format!("offprint {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes `layout` as PDF.
+pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, String> {
+    // The glyphs each face sets, with the text each glyph stands for (the
+    // first non-empty text seen: one glyph, one ToUnicode entry).
+    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+    for page in &layout.pages {
+        for placed in &page.lines {
+            for g in &placed.line.glyphs {
+                let entry = used.entry(g.face).or_default().entry(g.gid).or_default();
+                if entry.is_empty() {
+                    entry.clone_from(&g.text);
+                }
+            }
+        }
+    }
+    let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
+    let mut fonts: BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+    for (n, (&face_id, glyphs)) in used.iter().enumerate() {
+        let face = book.face(face_id);
+        let gids = glyphs.keys().copied().collect();
+        let sub = subset(face, &gids)?;
+        let parsed = parsed_font(face, &sub)?;
+        let id = FontId(format!("F{}", n + 1));
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        fonts.insert(face_id, (id, sub.remap));
+    }
+    let (width, height) = (layout.width, layout.height);
+    for page in &layout.pages {
+        let mut ops = Vec::new();
+        if !page.rules.is_empty() {
+            ops.push(Op::SetOutlineColor {
+                col: Color::Greyscale(Greyscale::new(0.55, None)),
+            });
+            ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
+            for &(x1, y1, x2, y2) in &page.rules {
+                ops.push(Op::DrawLine {
+                    line: printpdf::Line {
+                        points: vec![
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(x1),
+                                    y: Pt(y1),
+                                },
+                                bezier: false,
+                            },
+                            LinePoint {
+                                p: Point {
+                                    x: Pt(x2),
+                                    y: Pt(y2),
+                                },
+                                bezier: false,
+                            },
+                        ],
+                        is_closed: false,
+                    },
+                });
+            }
+        }
+        ops.push(Op::StartTextSection);
+        let mut current: Option<(FaceId, u32)> = None;
+        for placed in &page.lines {
+            for g in &placed.line.glyphs {
+                let Some((font_id, remap)) = fonts.get(&g.face) else {
+                    continue;
+                };
+                let key = (g.face, g.size.to_bits());
+                if current != Some(key) {
+                    ops.push(Op::SetFont {
+                        font: PdfFontHandle::External(font_id.clone()),
+                        size: Pt(g.size),
+                    });
+                    current = Some(key);
+                }
+                ops.push(Op::SetTextMatrix {
+                    matrix: TextMatrix::Translate(
+                        Pt(round(placed.x + g.x)),
+                        Pt(round(placed.baseline + g.y)),
+                    ),
+                });
+                let text = used[&g.face][&g.gid].clone();
+                let cid = remap.get(&g.gid).copied().unwrap_or(0);
+                ops.push(Op::ShowText {
+                    items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
+                        cid, 0.0, text,
+                    )])],
+                });
+            }
+        }
+        ops.push(Op::EndTextSection);
+        doc.pages.push(PdfPage {
+            media_box: Rect::from_wh(Pt(width), Pt(height)),
+            trim_box: Rect::from_wh(Pt(width), Pt(height)),
+            crop_box: Rect::from_wh(Pt(width), Pt(height)),
+            ops,
+        });
+    }
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    finish(&mut lo, layout, info)?;
+    lo.prune_objects();
+    lo.renumber_objects();
+    lo.compress();
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
+    Ok(bytes)
+}
+
+/// Positions to 1/1000 pt, so that the content stream is compact and stable.
+fn round(v: f32) -> f32 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// printpdf's view of a subset face: the subset program with its widths,
+/// named `TAG+PostScriptName` as a subset font must be.
+fn parsed_font(
+    face: &crate::fonts::Face,
+    sub: &crate::fonts::subset::Subset,
+) -> Result<ParsedFont, String> {
+    let parsed = ttf_parser::Face::parse(&face.data, face.index)
+        .map_err(|e| format!("cannot read {}: {e}", face.post_script_name))?;
+    let bbox = parsed.global_bounding_box();
+    let hhea_slope = {
+        // Italic angle → caret slope (rise, run) as printpdf expects.
+        let angle = parsed.italic_angle();
+        if angle == 0.0 {
+            (1i16, 0i16)
+        } else {
+            (1000, (-(angle.to_radians().tan()) * 1000.0).round() as i16)
+        }
+    };
+    let weight = parsed.weight().to_number();
+    Ok(ParsedFont {
+        original_bytes: sub.bytes.clone(),
+        font_index: 0,
+        font_name: Some(format!("{}+{}", sub.tag, face.post_script_name)),
+        codepoint_to_glyph: BTreeMap::new(),
+        glyph_widths: sub.advances.clone(),
+        units_per_em: face.units_per_em,
+        font_metrics: printpdf::FontMetrics {
+            ascent: face.ascender,
+            descent: face.descender,
+        },
+        font_type: printpdf::FontType::TrueType,
+        pdf_font_metrics: printpdf::PdfFontMetricsStub {
+            units_per_em: face.units_per_em,
+            x_min: bbox.x_min,
+            y_min: bbox.y_min,
+            x_max: bbox.x_max,
+            y_max: bbox.y_max,
+            caret_slope_rise: hhea_slope.0,
+            caret_slope_run: hhea_slope.1,
+            us_weight_class: weight,
+        },
+    })
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark.
+fn text_string(text: &str) -> Object {
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// `D:YYYYMMDDHHmmSSZ` of a Unix time.
+pub fn pdf_date(seconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "D:{year:04}{month:02}{day:02}{:02}{:02}{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// Finishes printpdf's document: information dictionary, `/Lang`, the
+/// outline, and a file identifier from the content.
+fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Result<(), String> {
+    doc.version = "1.7".into();
+    let date = Object::String(pdf_date(info.created).into_bytes(), StringFormat::Literal);
+    let mut dict = Dictionary::new();
+    if let Some(title) = &info.title {
+        dict.set("Title", text_string(title));
+    }
+    if !info.authors.is_empty() {
+        dict.set("Author", text_string(&info.authors.join("; ")));
+    }
+    dict.set("Creator", text_string("offprint"));
+    dict.set("Producer", text_string(&producer()));
+    dict.set("CreationDate", date.clone());
+    dict.set("ModDate", date);
+    // printpdf's own information dictionary goes (it is pruned below).
+    let info_id = doc.add_object(dict);
+    doc.trailer.set("Info", Object::Reference(info_id));
+
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| format!("printpdf wrote no catalog: {e}"))?;
+    let page_ids: Vec<_> = doc.get_pages().into_values().collect();
+    let outline = build_outline(doc, layout, &page_ids);
+    let catalog = doc
+        .get_object_mut(catalog_id)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| format!("printpdf wrote no catalog: {e}"))?;
+    catalog.set(
+        "Lang",
+        Object::String(info.lang.clone().into_bytes(), StringFormat::Literal),
+    );
+    if let Some(outline) = outline {
+        catalog.set("Outlines", Object::Reference(outline));
+        catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    } else {
+        catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+    }
+    catalog.set(
+        "ViewerPreferences",
+        Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
+    );
+
+    // The identifier: a hash of every object, so it changes with the content
+    // and never with the time or the run.
+    let mut hasher = Sha256::new();
+    for (id, object) in &doc.objects {
+        hasher.update(format!("{id:?}").as_bytes());
+        match object {
+            Object::Stream(stream) => {
+                hasher.update(format!("{:?}", stream.dict).as_bytes());
+                hasher.update(&stream.content);
+            }
+            other => hasher.update(format!("{other:?}").as_bytes()),
+        }
+    }
+    let digest = hasher.finalize()[..16].to_vec();
+    let id = Object::String(digest, StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    Ok(())
+}
+
+/// The outline: a section (depth 0) holds the headings that follow it; a
+/// heading holds the deeper headings after it.
+fn build_outline(
+    doc: &mut pdf_lopdf::Document,
+    layout: &Layout,
+    pages: &[pdf_lopdf::ObjectId],
+) -> Option<pdf_lopdf::ObjectId> {
+    if layout.outline.is_empty() {
+        return None;
+    }
+    // Parent index of each entry (None: top level).
+    let entries = &layout.outline;
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(entries.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (k, entry) in entries.iter().enumerate() {
+        while let Some(&top) = stack.last() {
+            if entries[top].depth < entry.depth {
+                break;
+            }
+            stack.pop();
+        }
+        parents.push(stack.last().copied());
+        stack.push(k);
+    }
+    let root = doc.new_object_id();
+    let ids: Vec<_> = entries.iter().map(|_| doc.new_object_id()).collect();
+    let children = |parent: Option<usize>| -> Vec<usize> {
+        (0..entries.len())
+            .filter(|&k| parents[k] == parent)
+            .collect()
+    };
+    for (k, entry) in entries.iter().enumerate() {
+        let mut dict = Dictionary::new();
+        dict.set("Title", text_string(&entry.title));
+        dict.set(
+            "Parent",
+            Object::Reference(parents[k].map_or(root, |p| ids[p])),
+        );
+        let siblings = children(parents[k]);
+        let position = siblings.iter().position(|&s| s == k).unwrap_or(0);
+        if position > 0 {
+            dict.set("Prev", Object::Reference(ids[siblings[position - 1]]));
+        }
+        if let Some(&next) = siblings.get(position + 1) {
+            dict.set("Next", Object::Reference(ids[next]));
+        }
+        let kids = children(Some(k));
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            dict.set("First", Object::Reference(ids[first]));
+            dict.set("Last", Object::Reference(ids[last]));
+            dict.set("Count", Object::Integer(kids.len() as i64));
+        }
+        if let Some(&page) = pages.get(entry.page) {
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(round(entry.top)),
+                    Object::Null,
+                ]),
+            );
+        }
+        doc.objects.insert(ids[k], Object::Dictionary(dict));
+    }
+    let top = children(None);
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"Outlines".to_vec()));
+    dict.set("First", Object::Reference(ids[top[0]]));
+    dict.set(
+        "Last",
+        Object::Reference(ids[*top.last().unwrap_or(&top[0])]),
+    );
+    dict.set("Count", Object::Integer(entries.len() as i64));
+    doc.objects.insert(root, Object::Dictionary(dict));
+    Some(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_pdf_dates_in_utc() {
+        assert_eq!(pdf_date(FIXED_DATE), "D:20000101000000Z");
+        assert_eq!(pdf_date(1_720_051_200), "D:20240704000000Z");
+        assert_eq!(pdf_date(0), "D:19700101000000Z");
+    }
+}

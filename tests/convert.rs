@@ -1,0 +1,303 @@
+//! `offprint convert` and `offprint fonts`: editions written, the same bytes
+//! every run, and nothing written when something fails.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
+
+fn offprint(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(Stdio::null())
+        .output()
+        .expect("offprint runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("offprint-convert-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn every_edition_is_written_as_pdf_and_text() {
+    let dir = scratch("editions");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--to",
+        "pdf,md",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    let mut expected = Vec::new();
+    for ext in ["md", "pdf"] {
+        expected.push(format!("brief.extracted.{ext}"));
+        for lang in ["en", "es", "fr", "zh"] {
+            expected.push(format!("brief.extracted.{lang}.{ext}"));
+        }
+    }
+    expected.sort();
+    assert_eq!(names(&dir), expected);
+    let zh_md = std::fs::read_to_string(dir.join("brief.extracted.zh.md")).unwrap();
+    assert!(zh_md.contains("::: {lang=zh"));
+    assert!(!zh_md.contains("lang=en"));
+    for name in names(&dir).iter().filter(|n| n.ends_with(".pdf")) {
+        let bytes = std::fs::read(dir.join(name)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-1.7"), "{name}");
+        assert!(
+            bytes.ends_with(b"%%EOF") || bytes.ends_with(b"%%EOF\n"),
+            "{name}"
+        );
+    }
+    let zh = std::fs::read(dir.join("brief.extracted.zh.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&zh);
+    assert!(text.contains("/Lang"));
+    assert!(text.contains("offprint") || text.contains("/Producer"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_same_input_gives_the_same_bytes() {
+    let a = scratch("det-a");
+    let b = scratch("det-b");
+    for dir in [&a, &b] {
+        let out = offprint(&[
+            "convert",
+            BRIEF,
+            "--edition",
+            "combined,zh",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert_eq!(names(&a), ["brief.extracted.pdf", "brief.extracted.zh.pdf"]);
+    for name in names(&a) {
+        assert!(
+            std::fs::read(a.join(&name)).unwrap() == std::fs::read(b.join(&name)).unwrap(),
+            "{name} differs between two runs"
+        );
+    }
+    std::fs::remove_dir_all(&a).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+}
+
+#[test]
+fn letter_paper_and_metadata() {
+    let dir = scratch("letter");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "en",
+        "--paper",
+        "letter",
+        "--meta",
+        "title=Back to the Future?",
+        "--meta",
+        "author=MERICS",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.join("brief.extracted.en.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("/MediaBox[0 0 612 792]"), "letter paper");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_output_at_all_when_an_edition_is_missing() {
+    let dir = scratch("missing");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "combined,de",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(
+            "offprint: error: fixtures/brief/brief.extracted.txt: no sections in language \"de\""
+        ),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn no_output_at_all_when_the_input_fails() {
+    let dir = scratch("bad-input");
+    let bad = dir.join("bad.txt");
+    std::fs::write(&bad, b"\xff\xfe\xfa not text").unwrap();
+    let out_dir = dir.join("out");
+    let out = offprint(&[
+        "convert",
+        bad.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("offprint: error: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.exists());
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--meta",
+        "colour=red",
+        "--out",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn fonts_lists_the_faces_and_their_coverage() {
+    let out = offprint(&["fonts", BRIEF]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Noto Serif Regular (bundled)"), "{text}");
+    assert!(text.contains("Noto Serif SC Regular (bundled)"), "{text}");
+    assert!(text.contains("Noto Sans SC Bold (bundled)"), "{text}");
+    assert!(text.contains("every character is covered"), "{text}");
+}
+
+#[test]
+fn an_uncovered_character_is_a_warning_naming_it() {
+    let dir = scratch("uncovered");
+    let input = dir.join("odd.txt");
+    std::fs::write(&input, "A line with a private character \u{F0000} in it.\n").unwrap();
+    let out = offprint(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--no-system-fonts",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("no font covers '\\u{f0000}' (U+F0000, Supplementary Private Use Area-A)"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_creation_date_comes_from_source_date_epoch() {
+    let dir = scratch("epoch");
+    let out = Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args([
+            "convert",
+            BRIEF,
+            "--edition",
+            "fr",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1720051200")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = std::fs::read(dir.join("brief.extracted.fr.pdf")).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("D:20240704000000Z"), "creation date");
+    assert!(text.contains("/Lang(fr)"), "edition language");
+    assert!(text.contains("/Outlines"), "outline");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn chinese_text_comes_back_out_of_the_pdf() {
+    let dir = scratch("roundtrip");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "zh",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = dir.join("brief.extracted.zh.pdf");
+    let out = offprint(&["extract", pdf.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text: String = String::from_utf8(out.stdout)
+        .unwrap()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains("回到未来？新的中共中央社会工作部"), "{text}");
+    assert!(
+        text.contains("尽管中国共产党(CPC)进行社会改造已近75年"),
+        "{text}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn each_font_embeds_only_the_glyphs_it_uses() {
+    let dir = scratch("subset");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "zh",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = lopdf::Document::load(dir.join("brief.extracted.zh.pdf")).unwrap();
+    let mut programs = 0;
+    for object in doc.objects.values() {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        if stream.dict.get(b"Length1").is_err() {
+            continue;
+        }
+        let data = stream.decompressed_content().unwrap();
+        let face = ttf_parser::Face::parse(&data, 0).unwrap();
+        // The Chinese section has under 200 distinct characters.
+        assert!(face.number_of_glyphs() < 200, "{}", face.number_of_glyphs());
+        assert!(data.len() < 200_000, "{}", data.len());
+        programs += 1;
+    }
+    assert!(programs >= 3, "{programs} font programs");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,0 +1,318 @@
+//! `cargo xtask validate`: every PDF edition of the brief's extracted text
+//! and of the corpus PDFs (`fixtures/corpus/*.lo.pdf`) is written by
+//! `offprint convert` and checked with the tools a reader would use:
+//!
+//! - `qpdf --check`: the file is structurally sound;
+//! - `pdffonts`: every font is embedded, subset, and has a ToUnicode map;
+//! - `pdftotext` (inside the margins, so without running header and folio):
+//!   its text, lines joined (nothing between two CJK characters, a space
+//!   elsewhere) and white space collapsed, gives back the model's text with
+//!   an accuracy of at least 0.995; no space between two CJK characters that
+//!   the model does not have; no line starts with forbidden punctuation.
+//!
+//! Page images of the brief's combined edition (`pdftoppm -r 80 -png`) go to
+//! `target/validate/` to be looked at.
+
+use crate::eval::metrics::{align, distance};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const MIN_ACCURACY: f64 = 0.995;
+const NO_LINE_START: &[char] = &[
+    '，', '。', '、', '；', '：', '？', '！', '）', '」', '』', '》', '”', '’',
+];
+
+struct Outcome {
+    file: String,
+    pages: usize,
+    bytes: u64,
+    accuracy: f64,
+    problems: Vec<String>,
+}
+
+pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    if let Some(arg) = args.next() {
+        return Err(format!("unknown argument {arg:?}"));
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf();
+    for tool in ["qpdf", "pdffonts", "pdftotext", "pdftoppm"] {
+        if Command::new(tool).arg("-v").output().is_err() {
+            return Err(format!(
+                "{tool} is missing: apt-get install qpdf poppler-utils"
+            ));
+        }
+    }
+    let offprint = crate::eval::build_offprint(&root)?;
+    let out = root.join("target/validate");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let mut inputs = vec![root.join("fixtures/brief/brief.extracted.txt")];
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/corpus"))
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".lo.pdf"))
+        .collect();
+    corpus.sort();
+    inputs.extend(corpus);
+
+    let mut outcomes = Vec::new();
+    for input in &inputs {
+        let stem = input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dir = out.join(&stem);
+        let output = Command::new(&offprint)
+            .arg("convert")
+            .arg(input)
+            .args(["--to", "pdf,json", "--edition", "all", "--out"])
+            .arg(&dir)
+            .env("SOURCE_DATE_EPOCH", "1720051200")
+            .output()
+            .map_err(|e| format!("cannot run offprint: {e}"))?;
+        if !output.status.success() {
+            outcomes.push(Outcome {
+                file: stem.clone(),
+                pages: 0,
+                bytes: 0,
+                accuracy: 0.0,
+                problems: vec![format!(
+                    "offprint convert failed: {}",
+                    String::from_utf8_lossy(&output.stderr).trim()
+                )],
+            });
+            continue;
+        }
+        let mut pdfs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+            .collect();
+        pdfs.sort();
+        for pdf in pdfs {
+            outcomes.push(check(&pdf)?);
+        }
+        if input.ends_with("brief.extracted.txt") {
+            let combined = dir.join(format!("{stem}.pdf"));
+            let status = Command::new("pdftoppm")
+                .args(["-r", "80", "-png"])
+                .arg(&combined)
+                .arg(out.join("brief-page"))
+                .status()
+                .map_err(|e| e.to_string())?;
+            if !status.success() {
+                return Err("pdftoppm failed".into());
+            }
+        }
+    }
+
+    println!(
+        "{:<52} {:>5} {:>9} {:>9}  problems",
+        "edition", "pages", "bytes", "accuracy"
+    );
+    let mut failed = 0;
+    for o in &outcomes {
+        println!(
+            "{:<52} {:>5} {:>9} {:>9.4}  {}",
+            o.file,
+            o.pages,
+            o.bytes,
+            o.accuracy,
+            if o.problems.is_empty() {
+                "-".to_string()
+            } else {
+                o.problems.join("; ")
+            }
+        );
+        failed += usize::from(!o.problems.is_empty());
+    }
+    println!("{} passed, {} failed", outcomes.len() - failed, failed);
+    println!("page images: {}", out.join("brief-page-*.png").display());
+    if failed > 0 {
+        Err(format!("{failed} edition(s) failed validation"))
+    } else {
+        Ok(())
+    }
+}
+
+fn tool(command: &mut Command) -> Result<(bool, String), String> {
+    let shown = format!("{command:?}");
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run {shown}: {e}"))?;
+    let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
+    text.push_str(&String::from_utf8_lossy(&output.stderr));
+    Ok((output.status.success(), text))
+}
+
+fn check(pdf: &Path) -> Result<Outcome, String> {
+    let mut problems = Vec::new();
+    let name = pdf
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+
+    let (ok, text) = tool(Command::new("qpdf").arg("--check").arg(pdf))?;
+    if !ok || text.contains("WARNING") {
+        problems.push(format!(
+            "qpdf --check: {}",
+            text.trim().replace('\n', " | ")
+        ));
+    }
+
+    let (_, fonts) = tool(Command::new("pdffonts").arg(pdf))?;
+    for line in fonts.lines().skip(2) {
+        let cols: Vec<&str> = line.split_whitespace().collect();
+        if cols.len() < 7 {
+            continue;
+        }
+        let n = cols.len();
+        let (emb, sub, uni) = (cols[n - 5], cols[n - 4], cols[n - 3]);
+        if (emb, sub, uni) != ("yes", "yes", "yes") {
+            problems.push(format!("font {} emb {emb} sub {sub} uni {uni}", cols[0]));
+        }
+    }
+
+    let (_, info) = tool(Command::new("pdfinfo").arg(pdf))?;
+    let pages = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    let (width, height) = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Page size:"))
+        .and_then(|v| {
+            let mut numbers = v.split_whitespace().filter_map(|w| w.parse::<f64>().ok());
+            Some((numbers.next()?, numbers.next()?))
+        })
+        .unwrap_or((595.0, 842.0));
+    // Inside the margins: no running header, no folio.
+    let band = 62.0;
+    let (ok, extracted) = tool(
+        Command::new("pdftotext")
+            .args(["-enc", "UTF-8", "-x", "0", "-y"])
+            .arg(format!("{band}"))
+            .arg("-W")
+            .arg(format!("{}", width.ceil()))
+            .arg("-H")
+            .arg(format!("{}", (height - 2.0 * band).floor()))
+            .arg(pdf)
+            .arg("-"),
+    )?;
+    if !ok {
+        problems.push("pdftotext failed".into());
+    }
+    for line in extracted.lines() {
+        if let Some(first) = line.trim_start().chars().next() {
+            if NO_LINE_START.contains(&first) {
+                problems.push(format!("line starts with {first:?}: {line:?}"));
+            }
+        }
+    }
+    let got = normalise(&join_lines(&extracted));
+
+    let json_path = pdf.with_extension("json");
+    let json: Value = serde_json::from_slice(
+        &std::fs::read(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?,
+    )
+    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+    let mut expected = String::new();
+    // A document with a title opens with it, then its authors and date.
+    if let Some(title) = json["meta"]["title"].as_str() {
+        expected.push_str(title);
+        expected.push('\n');
+        let mut byline: Vec<&str> = json["meta"]["authors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        byline.extend(json["meta"]["date"].as_str());
+        if !byline.is_empty() {
+            expected.push_str(&byline.join(" · "));
+            expected.push('\n');
+        }
+    }
+    for section in json["sections"].as_array().into_iter().flatten() {
+        for block in section["blocks"].as_array().into_iter().flatten() {
+            if let Some(marker) = block["marker"].as_str() {
+                expected.push_str(marker);
+                expected.push(' ');
+            }
+            expected.push_str(block["text"].as_str().unwrap_or(""));
+            // Blocks are joined as lines are (tight between CJK characters).
+            expected.push('\n');
+        }
+    }
+    let expected = normalise(&join_lines(&expected));
+    let exp: Vec<char> = expected.chars().collect();
+    let out: Vec<char> = got.chars().collect();
+    let d = distance(&align(&exp, &out));
+    let longer = exp.len().max(out.len()).max(1);
+    let accuracy = (1.0 - d as f64 / longer as f64).max(0.0);
+    if accuracy < MIN_ACCURACY {
+        problems.push(format!("text accuracy {accuracy:.4} < {MIN_ACCURACY}"));
+        let _ = std::fs::write(pdf.with_extension("got.txt"), &got);
+        let _ = std::fs::write(pdf.with_extension("expected.txt"), &expected);
+    }
+    let extra_spaces = cjk_spaces(&got).saturating_sub(cjk_spaces(&expected));
+    if extra_spaces > 0 {
+        problems.push(format!("{extra_spaces} space(s) between CJK characters"));
+    }
+    let bytes = std::fs::metadata(pdf).map(|m| m.len()).unwrap_or(0);
+    Ok(Outcome {
+        file: name,
+        pages,
+        bytes,
+        accuracy,
+        problems,
+    })
+}
+
+/// East Asian wide characters (the Han, kana and CJK punctuation blocks).
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{303F}' | '\u{3040}'..='\u{30FF}' | '\u{3100}'..='\u{312F}'
+        | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{FF00}'..='\u{FF60}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Joins pdftotext's lines as a reader would: nothing between two CJK
+/// characters, one space elsewhere; form feeds are line ends.
+fn join_lines(text: &str) -> String {
+    let mut out = String::new();
+    for line in text.split(['\n', '\u{000C}']) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let joins_tight = out
+            .chars()
+            .next_back()
+            .zip(line.chars().next())
+            .is_some_and(|(a, b)| is_cjk(a) && is_cjk(b));
+        if !out.is_empty() && !joins_tight {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// White space collapsed to single spaces.
+fn normalise(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn cjk_spaces(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .windows(3)
+        .filter(|w| is_cjk(w[0]) && w[1] == ' ' && is_cjk(w[2]))
+        .count()
+}
