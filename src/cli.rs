@@ -318,8 +318,7 @@ fn warn_uncovered(input: &Path, uncovered: &std::collections::BTreeSet<char>) {
 }
 
 fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
-    let raw = open_input(&args.input, &args.read)?;
-    let mut document = clean(&raw).document;
+    let mut document = open_document(&args.input, &args.read)?;
     apply_meta(&mut document.meta, &args.meta)?;
     let editions = editions_of(&document, &args.edition)?;
     let input_name = args.input.display().to_string();
@@ -479,9 +478,31 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
 
 /// Reads and opens the input, warning about pages that could not be read.
 fn open_input(path: &Path, read: &InputArgs) -> Result<RawDoc, Error> {
-    let name = path.display().to_string();
     let bytes = read_bytes(path)?;
-    let raw = crate::read_input(&name, &bytes, &read.read_options()?)?;
+    raw_of(path, &bytes, read)
+}
+
+/// Opens an input for typesetting: Markdown that `clean` wrote (and an
+/// editor may have corrected) is the document itself; anything else is
+/// read and cleaned.
+fn open_document(path: &Path, read: &InputArgs) -> Result<crate::model::Document, Error> {
+    let bytes = read_bytes(path)?;
+    let name = path.display().to_string();
+    if let Some(text) = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|t| crate::input::markdown::looks_like_markdown(t))
+    {
+        let mut document =
+            crate::input::markdown::read_markdown(text).map_err(|e| Error::new(&name, e))?;
+        document.meta.source = Some(crate::input::source_of(&name, &bytes));
+        return Ok(document);
+    }
+    Ok(clean(&raw_of(path, &bytes, read)?).document)
+}
+
+fn raw_of(path: &Path, bytes: &[u8], read: &InputArgs) -> Result<RawDoc, Error> {
+    let name = path.display().to_string();
+    let raw = crate::read_input(&name, bytes, &read.read_options()?)?;
     if !raw.lost_pages.is_empty() {
         let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
         eprintln!(

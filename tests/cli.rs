@@ -181,3 +181,22 @@ fn help_shows_examples() {
     assert!(help.contains("Examples:") && help.contains("--report"));
     assert!(Path::new(BRIEF).exists());
 }
+
+#[test]
+fn convert_reads_the_markdown_clean_writes_and_gives_it_back() {
+    let dir = scratch("convert-md");
+    let out = offprint(&[
+        "convert",
+        "fixtures/brief/brief.expected.md",
+        "--to",
+        "md",
+        "--edition",
+        "combined",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = std::fs::read_to_string(dir.join("brief.expected.md")).unwrap();
+    let expected = std::fs::read_to_string("fixtures/brief/brief.expected.md").unwrap();
+    assert_eq!(written, expected);
+}

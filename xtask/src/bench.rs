@@ -16,7 +16,13 @@ const RUNS: usize = 3;
 pub fn run() -> Result<(), String> {
     let status = super::cargo()
         .args([
-            "bench", "--package", "offprint", "--bench", "clean", "--bench", "editions",
+            "bench",
+            "--package",
+            "offprint",
+            "--bench",
+            "clean",
+            "--bench",
+            "editions",
         ])
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
