@@ -1,6 +1,8 @@
 //! The five PDF editions of the bundled brief (combined, en, zh, fr, es):
-//! time to typeset and write them all, and their total size.
-//! Targets: under 150 ms for all five, under 400 KB together.
+//! time to typeset and write them all, and their total size. Targets: under
+//! 150 ms for all five, under 400 KB together. Then one document of about
+//! 100 pages (the brief's sections repeated), and, when `soffice` is
+//! installed, LibreOffice's PDF export of the same text timed in the same run.
 //!
 //! Run with `cargo bench --bench editions` (or `cargo xtask bench`).
 
@@ -70,4 +72,57 @@ fn main() {
         "size: {:.1} KB together; target < 400 KB",
         size as f64 / 1024.0
     );
+
+    let long = repeated(&document, 25);
+    let combined = Edition::Combined;
+    let start = Instant::now();
+    let rendered = typesetter
+        .pdf(&long, &combined, Paper::A4)
+        .expect("the long document typesets");
+    let ours = start.elapsed();
+    let pages = rendered.pages;
+    println!(
+        "long document: {pages} pages in {:.1} ms ({:.1} ms a page)",
+        ours.as_secs_f64() * 1e3,
+        ours.as_secs_f64() * 1e3 / pages.max(1) as f64
+    );
+    match libreoffice_time(&long) {
+        Some(theirs) => println!(
+            "LibreOffice's PDF export of the same text: {:.0} ms, {:.1}x offprint's time",
+            theirs.as_secs_f64() * 1e3,
+            theirs.as_secs_f64() / ours.as_secs_f64()
+        ),
+        None => println!("LibreOffice: soffice not installed, not compared"),
+    }
+}
+
+/// The document with its sections repeated `times` times.
+fn repeated(document: &offprint::model::Document, times: usize) -> offprint::model::Document {
+    let mut long = document.clone();
+    long.sections = (0..times)
+        .flat_map(|_| document.sections.iter().cloned())
+        .collect();
+    long
+}
+
+/// Time of `soffice --headless --convert-to pdf` on the document's plain
+/// text, if LibreOffice is installed (its start-up included: that is what
+/// a batch job pays per document).
+fn libreoffice_time(document: &offprint::model::Document) -> Option<Duration> {
+    let dir = std::env::temp_dir().join(format!("offprint-bench-lo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).ok()?;
+    let text = dir.join("long.txt");
+    std::fs::write(&text, offprint::export::txt::to_text(document)).ok()?;
+    let start = Instant::now();
+    let status = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(&dir)
+        .arg(&text)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    let elapsed = start.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    status.success().then_some(elapsed)
 }
