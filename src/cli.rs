@@ -71,6 +71,11 @@ pub struct FontArgs {
     /// Never use the system's fonts, even for characters nothing else covers.
     #[arg(long)]
     pub no_system_fonts: bool,
+    /// A family for one role and script instead of the bundled one, as
+    /// ROLE.SCRIPT=FAMILY (roles: body, heading; scripts: latin, cjk);
+    /// repeatable, e.g. `--font "heading.cjk=Noto Serif SC"`.
+    #[arg(long = "font", value_name = "ROLE.SCRIPT=FAMILY", value_parser = crate::fonts::parse_font_choice)]
+    pub fonts: Vec<((crate::fonts::Role, crate::fonts::script::Class), String)>,
 }
 
 impl FontArgs {
@@ -78,6 +83,7 @@ impl FontArgs {
         crate::fonts::FontBook::new(&crate::fonts::FontOptions {
             font_dirs: self.font_dirs.clone(),
             system_fonts: !self.no_system_fonts,
+            families: self.fonts.iter().cloned().collect(),
         })
     }
 }

@@ -108,13 +108,38 @@ impl std::fmt::Display for Uncovered {
     }
 }
 
-/// Where fonts are looked for.
+/// Where fonts are looked for, and which family sets a role and script.
 #[derive(Debug, Clone, Default)]
 pub struct FontOptions {
     /// Extra folders (`--font-dir`), searched after the bundled fonts.
     pub font_dirs: Vec<PathBuf>,
     /// Whether the system's fonts may be used for characters nothing else covers.
     pub system_fonts: bool,
+    /// Families chosen instead of the bundled ones (`--font body.cjk=…`).
+    pub families: BTreeMap<(Role, Class), String>,
+}
+
+/// Reads a `--font` choice: `ROLE.SCRIPT=FAMILY`, role `body` or `heading`,
+/// script `latin` or `cjk` (`body.cjk=Noto Sans SC`).
+pub fn parse_font_choice(text: &str) -> Result<((Role, Class), String), String> {
+    let usage = "expected ROLE.SCRIPT=FAMILY, e.g. body.cjk=Noto Sans SC (roles: body, heading; scripts: latin, cjk)";
+    let (key, family) = text.split_once('=').ok_or(usage)?;
+    let (role, script) = key.trim().split_once('.').ok_or(usage)?;
+    let role = match role {
+        "body" => Role::Body,
+        "heading" => Role::Heading,
+        _ => return Err(usage.into()),
+    };
+    let class = match script {
+        "latin" => Class::Latin,
+        "cjk" => Class::Cjk,
+        _ => return Err(usage.into()),
+    };
+    let family = family.trim();
+    if family.is_empty() {
+        return Err(usage.into());
+    }
+    Ok(((role, class), family.to_string()))
 }
 
 /// The faces offprint can use, in order of preference, and the choice of a
@@ -128,6 +153,8 @@ pub struct FontBook {
     system_allowed: bool,
     /// Memo of the face per role, class and character.
     chosen: BTreeMap<(Role, Class, char), Option<FaceId>>,
+    /// Families chosen instead of the bundled ones.
+    families: BTreeMap<(Role, Class), String>,
     pub bundled_dir: Option<PathBuf>,
 }
 
@@ -187,6 +214,7 @@ impl FontBook {
             system_loaded: false,
             system_allowed: options.system_fonts,
             chosen: BTreeMap::new(),
+            families: options.families.clone(),
             bundled_dir: bundled_dir(),
         };
         if let Some(dir) = book.bundled_dir.clone() {
@@ -204,6 +232,25 @@ impl FontBook {
             for file in font_files(dir) {
                 book.load_file(&file, "font-dir")?;
             }
+        }
+        // A chosen family must exist: in the bundled fonts, a --font-dir, or
+        // the system's.
+        let missing = |book: &FontBook| {
+            book.families
+                .values()
+                .find(|family| !book.faces.iter().any(|f| &f.family == *family))
+                .cloned()
+        };
+        if missing(&book).is_some() {
+            book.load_system();
+        }
+        if let Some(family) = missing(&book) {
+            return Err(crate::Error::new(
+                "--font",
+                format!(
+                    "no font family {family:?} found (see `offprint fonts`, or add --font-dir)"
+                ),
+            ));
         }
         Ok(book)
     }
@@ -286,10 +333,15 @@ impl FontBook {
         &self.faces
     }
 
-    /// The face of a role and script class: the bundled family when present,
-    /// else the closest the database offers for a generic serif or sans.
+    /// The face of a role and script class: the chosen family (`--font`) or
+    /// the bundled one when present, else the closest the database offers
+    /// for a generic serif or sans.
     pub fn primary(&self, role: Role, class: Class) -> Option<FaceId> {
-        let (family, bold) = preferred(role, class);
+        let (bundled, bold) = preferred(role, class);
+        let family = self
+            .families
+            .get(&(role, class))
+            .map_or(bundled, String::as_str);
         let weight = if bold {
             fontdb::Weight::BOLD
         } else {
@@ -388,5 +440,36 @@ mod tests {
             err.to_string(),
             "no font covers '\\u{10fffd}' (U+10FFFD, Supplementary Private Use Area-B)"
         );
+    }
+}
+
+#[cfg(test)]
+mod choice_tests {
+    use super::*;
+
+    #[test]
+    fn font_choices_name_role_script_and_family() {
+        assert_eq!(
+            parse_font_choice("body.cjk=Noto Sans SC"),
+            Ok(((Role::Body, Class::Cjk), "Noto Sans SC".to_string()))
+        );
+        for bad in ["body=X", "title.latin=X", "body.greek=X", "heading.latin="] {
+            assert!(parse_font_choice(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_chosen_family_sets_its_role_and_a_missing_one_is_an_error() {
+        let mut options = FontOptions::default();
+        options
+            .families
+            .insert((Role::Heading, Class::Cjk), "Noto Serif SC".into());
+        let book = FontBook::new(&options).expect("the bundled fonts load");
+        let face = book.primary(Role::Heading, Class::Cjk).expect("a face");
+        assert_eq!(book.face(face).family, "Noto Serif SC");
+        options
+            .families
+            .insert((Role::Body, Class::Latin), "No Such Family".into());
+        assert!(FontBook::new(&options).is_err());
     }
 }
