@@ -165,10 +165,7 @@ pub fn typeset(
     let mut chunks = Vec::new();
     if let Some(title) = &document.meta.title {
         // A title block: the title, then authors and date.
-        let lang = document
-            .sections
-            .first()
-            .map_or_else(|| "und".to_string(), |s| s.lang.clone());
+        let lang = first_lang(document);
         let style = TextStyle {
             role: Role::Heading,
             size: 20.0,
@@ -418,10 +415,7 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
     let (page_width, _) = design.paper.size();
     let measure = page_width - 2.0 * design.margin_side;
     let title = running_title(document);
-    let lang = document
-        .sections
-        .first()
-        .map_or_else(|| "und".to_string(), |s| s.lang.clone());
+    let lang = first_lang(document);
     let style = TextStyle {
         role: Role::Heading,
         size: design.furniture_size,
@@ -464,6 +458,14 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
             });
         }
     }
+}
+
+/// The language the document opens in (`und` for an empty one).
+fn first_lang(document: &Document) -> String {
+    document
+        .sections
+        .first()
+        .map_or_else(|| "und".to_string(), |s| s.lang.clone())
 }
 
 #[cfg(test)]
