@@ -4,7 +4,8 @@
 //!   the brief's five PDF editions (release build).
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
-//! - `validate`: checks every PDF edition with qpdf and poppler.
+//! - `validate`: checks every PDF edition with qpdf and poppler, and every
+//!   DOCX edition with python-docx and LibreOffice.
 
 mod eval;
 mod fonts;
@@ -20,7 +21,7 @@ fn main() -> ExitCode {
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity; the brief's five PDF editions (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity; the brief's five PDF editions (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext) and DOCX edition (python-docx; LibreOffice with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };
