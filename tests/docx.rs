@@ -336,3 +336,53 @@ fn a_table_of_contents_lists_the_headings_with_links_and_pages() {
     assert!(part(&bytes, "word/settings.xml").contains(r#"<w:updateFields w:val="true"/>"#));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_uncovered_character_is_a_warning_and_bad_locales_an_error() {
+    let dir = scratch("uncovered");
+    let input = dir.join("odd.txt");
+    std::fs::write(&input, "A line with a private character \u{F0000} in it.\n").unwrap();
+    let out = offprint(
+        &[
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "docx",
+            "--no-system-fonts",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("no font covers '\\u{f0000}' (U+F0000, Supplementary Private Use Area-A)"),
+        "{}",
+        stderr(&out)
+    );
+    let bytes = std::fs::read(dir.join("odd.docx")).unwrap();
+    assert!(part(&bytes, "word/document.xml").contains("\u{F0000}"));
+    let out_dir = dir.join("out");
+    let out = offprint(
+        &[
+            "convert",
+            input.to_str().unwrap(),
+            "--to",
+            "docx",
+            "--locale",
+            "en",
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("offprint: error: --locale: "),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
