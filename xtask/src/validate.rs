@@ -159,7 +159,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     outcomes.push(docx::table_of_contents(&offprint, &root, &out)?);
 
     println!(
-        "{:<52} {:>5} {:>9} {:>9}  problems",
+        "{:<60} {:>5} {:>9} {:>9}  problems",
         "edition", "pages", "bytes", "accuracy"
     );
     let mut failed = 0;

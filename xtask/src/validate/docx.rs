@@ -435,6 +435,11 @@ pub(crate) fn table_of_contents(
         ));
     }
     let docx = dir.join("brief.extracted.docx");
+    // python-docx reads it as any other edition (the contents aside).
+    let mut problems: Vec<String> = check_all(std::slice::from_ref(&docx))?
+        .into_iter()
+        .flat_map(|o| o.problems)
+        .collect();
     let config = latin_only_fontconfig(out)?;
     let pdf = soffice_pdf(&docx, &dir, &config)?;
     let (_, first) = tool(
@@ -444,7 +449,6 @@ pub(crate) fn table_of_contents(
             .arg("-"),
     )?;
     let first = normalise(&first);
-    let mut problems = Vec::new();
     for code in ["TOC \\", "PAGEREF", "HYPERLINK"] {
         if first.contains(code) {
             problems.push(format!("the contents show the field code {code:?}"));
