@@ -165,7 +165,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let mut failed = 0;
     for o in &outcomes {
         println!(
-            "{:<52} {:>5} {:>9} {:>9.4}  {}",
+            "{:<60} {:>5} {:>9} {:>9.4}  {}",
             o.file,
             o.pages,
             o.bytes,
