@@ -42,12 +42,13 @@ pub enum Command {
   offprint extract report.pdf -o report.txt
   offprint extract locked.pdf --password s3cret -o locked.txt")]
     Extract(ExtractArgs),
-    /// Write editions: PDF (typeset) and Markdown, JSON or text, the combined
+    /// Write editions: PDF (typeset), DOCX and Markdown, JSON or text, the combined
     /// document and one per language, into a folder.
     #[command(after_help = "Examples:
   offprint convert brief.txt                      every edition as PDF in .
   offprint convert brief.pdf --out out --to pdf,md
   offprint convert brief.txt --edition en,zh --paper letter
+  offprint convert brief.txt --to docx --toc --locale en=en-US
   offprint convert brief.txt --meta title=\"Back to the future?\" --meta author=MERICS
 
 Files: DIR/<stem>.<ext> for the combined edition, DIR/<stem>.<lang>.<ext> for each
@@ -109,9 +110,16 @@ pub struct ConvertArgs {
     /// Set a metadata field: title, author (repeatable), date (YYYY-MM-DD).
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
-    /// Paper size of PDF editions.
+    /// Paper size of PDF and DOCX editions.
     #[arg(long, value_enum, default_value_t = PaperArg::A4)]
     pub paper: PaperArg,
+    /// DOCX editions open with a table of contents.
+    #[arg(long)]
+    pub toc: bool,
+    /// The locale a language is tagged with in DOCX editions (repeatable;
+    /// defaults: en=en-GB, fr=fr-FR, es-ES, zh=zh-CN).
+    #[arg(long = "locale", value_name = "LANG=LOCALE")]
+    pub locales: Vec<String>,
     #[command(flatten)]
     pub fonts: FontArgs,
     #[command(flatten)]
@@ -132,6 +140,8 @@ pub struct FontsArgs {
 pub enum ConvertFormat {
     /// Typeset PDF
     Pdf,
+    /// Editable Word document: styles, numbering, languages, embedded fonts
+    Docx,
     /// Pandoc Markdown with language divs
     Md,
     /// The document model, versioned JSON
@@ -333,6 +343,18 @@ fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
         PaperArg::A4 => crate::layout::Paper::A4,
         PaperArg::Letter => crate::layout::Paper::Letter,
     };
+    let mut docx_options = crate::write::docx::DocxOptions {
+        paper,
+        toc: args.toc,
+        ..Default::default()
+    };
+    for setting in &args.locales {
+        let (lang, locale) = setting.split_once('=').unwrap_or((setting, ""));
+        docx_options
+            .locales
+            .set(lang.trim(), locale.trim())
+            .map_err(|e| Error::new("--locale", e))?;
+    }
     // Everything is made before anything is written.
     let mut selected = Vec::new();
     for edition in &editions {
@@ -342,6 +364,7 @@ fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
     }
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let mut uncovered = std::collections::BTreeSet::new();
+    let mut not_embedded = std::collections::BTreeSet::new();
     let mut typesetter = None;
     for format in &args.to {
         for (edition, doc) in &selected {
@@ -357,6 +380,18 @@ fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
                     uncovered.extend(rendered.uncovered);
                     ("pdf", rendered.bytes)
                 }
+                ConvertFormat::Docx => {
+                    if typesetter.is_none() {
+                        typesetter = Some(crate::write::Typesetter::new(args.fonts.book()?));
+                    }
+                    let ts = typesetter.as_mut().expect("made above");
+                    let rendered = ts
+                        .docx(doc, edition, &docx_options)
+                        .map_err(|e| Error::new(&input_name, e))?;
+                    uncovered.extend(rendered.uncovered);
+                    not_embedded.extend(rendered.not_embedded);
+                    ("docx", rendered.bytes)
+                }
                 ConvertFormat::Md => ("md", TextFormat::Markdown.render(doc).into_bytes()),
                 ConvertFormat::Json => ("json", TextFormat::Json.render(doc).into_bytes()),
                 ConvertFormat::Txt => ("txt", TextFormat::Text.render(doc).into_bytes()),
@@ -368,6 +403,9 @@ fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
         }
     }
     warn_uncovered(&args.input, &uncovered);
+    for note in &not_embedded {
+        eprintln!("offprint: warning: {}: {note}", args.input.display());
+    }
     for (path, _) in &outputs {
         ensure_not_input(path, &[args.input.as_path()])?;
     }

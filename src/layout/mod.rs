@@ -63,7 +63,8 @@ impl Design {
         }
     }
 
-    fn heading(&self, level: u8) -> (f32, f32, f32, f32) {
+    /// A heading level's size, leading, space before and space after.
+    pub fn heading(&self, level: u8) -> (f32, f32, f32, f32) {
         // size, leading, space before, space after
         match level {
             1 => (15.0, 19.0, 22.0, 8.0),

@@ -1,5 +1,6 @@
-//! Writers of typeset editions. Today: PDF ([`pdf`]).
+//! Writers of typeset editions: PDF ([`pdf`]) and DOCX ([`docx`]).
 
+pub mod docx;
 pub mod pdf;
 
 use crate::edition::Edition;
@@ -54,5 +55,38 @@ impl Typesetter {
             uncovered: layout.uncovered,
             pages: layout.pages.len(),
         })
+    }
+
+    /// Writes one edition (already selected) as DOCX. With a table of
+    /// contents, the edition is typeset first for its page numbers: the
+    /// DOCX styles follow the same design, and the text starts on the page
+    /// after the contents.
+    pub fn docx(
+        &mut self,
+        document: &Document,
+        edition: &Edition,
+        options: &docx::DocxOptions,
+    ) -> Result<docx::RenderedDocx, String> {
+        let mut pages = Vec::new();
+        if options.toc {
+            let design = Design::new(options.paper);
+            let mut body = document.clone();
+            body.meta.title = None;
+            let layout = typeset(&body, &design, &mut self.book, &mut self.shaper);
+            // The title block and the contents come first: one page, or more
+            // when the contents are long.
+            let headings = layout.outline.iter().filter(|e| e.depth > 0).count();
+            let (_, height) = options.paper.size();
+            let text_height = height - design.margin_top - design.margin_bottom;
+            let front = 90.0 + 50.0 + headings as f32 * 19.0;
+            let offset = (front / text_height).ceil().max(1.0) as usize;
+            pages = layout
+                .outline
+                .iter()
+                .filter(|e| e.depth > 0)
+                .map(|e| e.page + offset)
+                .collect();
+        }
+        docx::write_docx(document, edition, &mut self.book, options, &pages)
     }
 }

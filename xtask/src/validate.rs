@@ -12,6 +12,22 @@
 //!
 //! Page images of the brief's combined edition (`pdftoppm -r 80 -png`) go to
 //! `target/validate/` to be looked at.
+//!
+//! Every DOCX edition of the same inputs is read with python-docx
+//! (`check_docx.py`): its paragraphs give back the model's text, block by
+//! block (list items: the label computed from numbering.xml is the
+//! model's marker); every paragraph names a style; each language of the
+//! edition is on its runs as `w:lang` (the defaults carry the edition's);
+//! every font the styles name is embedded, obfuscated, TrueType, with a
+//! cmap, installable. And the embedded fonts are shown to work: LibreOffice
+//! renders each Chinese DOCX edition with no CJK font on the system — its
+//! fontconfig sees one Latin font only (with none at all it refuses to
+//! start) — into a PDF whose fonts are the embedded faces and whose text is
+//! the Chinese text; the first page of the brief's is left as
+//! `target/validate/docx-zh-page-1.png`. The brief with `--toc` must show
+//! its table of contents as entries, not field codes.
+
+mod docx;
 
 use crate::eval::metrics::{align, distance};
 use serde_json::Value;
@@ -23,12 +39,12 @@ const NO_LINE_START: &[char] = &[
     '，', '。', '、', '；', '：', '？', '！', '）', '」', '』', '》', '”', '’',
 ];
 
-struct Outcome {
-    file: String,
-    pages: usize,
-    bytes: u64,
-    accuracy: f64,
-    problems: Vec<String>,
+pub(crate) struct Outcome {
+    pub(crate) file: String,
+    pub(crate) pages: usize,
+    pub(crate) bytes: u64,
+    pub(crate) accuracy: f64,
+    pub(crate) problems: Vec<String>,
 }
 
 pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
@@ -45,6 +61,16 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
                 "{tool} is missing: apt-get install qpdf poppler-utils"
             ));
         }
+    }
+    let python_docx = Command::new("python3")
+        .args(["-c", "import docx"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !python_docx {
+        return Err("python-docx is missing: pip install python-docx".into());
+    }
+    if Command::new("soffice").arg("--version").output().is_err() {
+        return Err("LibreOffice is missing: apt-get install -y libreoffice-writer-nogui".into());
     }
     let offprint = crate::eval::build_offprint(&root)?;
     let out = root.join("target/validate");
@@ -69,7 +95,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         let output = Command::new(&offprint)
             .arg("convert")
             .arg(input)
-            .args(["--to", "pdf,json", "--edition", "all", "--out"])
+            .args(["--to", "pdf,docx,json", "--edition", "all", "--out"])
             .arg(&dir)
             .env("SOURCE_DATE_EPOCH", "1720051200")
             .output()
@@ -96,6 +122,26 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         for pdf in pdfs {
             outcomes.push(check(&pdf)?);
         }
+        let mut docxs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "docx"))
+            .collect();
+        docxs.sort();
+        outcomes.extend(docx::check_all(&docxs)?);
+        for zh in docxs
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".zh.docx"))
+        {
+            let image = input
+                .ends_with("brief.extracted.txt")
+                .then(|| out.join("docx-zh-page"));
+            outcomes.push(docx::rendered_without_cjk_fonts(
+                zh,
+                &out,
+                image.as_deref(),
+            )?);
+        }
         if input.ends_with("brief.extracted.txt") {
             let combined = dir.join(format!("{stem}.pdf"));
             let status = Command::new("pdftoppm")
@@ -110,14 +156,16 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         }
     }
 
+    outcomes.push(docx::table_of_contents(&offprint, &root, &out)?);
+
     println!(
-        "{:<52} {:>5} {:>9} {:>9}  problems",
+        "{:<60} {:>5} {:>9} {:>9}  problems",
         "edition", "pages", "bytes", "accuracy"
     );
     let mut failed = 0;
     for o in &outcomes {
         println!(
-            "{:<52} {:>5} {:>9} {:>9.4}  {}",
+            "{:<60} {:>5} {:>9} {:>9.4}  {}",
             o.file,
             o.pages,
             o.bytes,
@@ -132,6 +180,10 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     }
     println!("{} passed, {} failed", outcomes.len() - failed, failed);
     println!("page images: {}", out.join("brief-page-*.png").display());
+    println!(
+        "DOCX rendered by LibreOffice: {}",
+        out.join("docx-zh-page-1.png").display()
+    );
     if failed > 0 {
         Err(format!("{failed} edition(s) failed validation"))
     } else {
@@ -177,6 +229,42 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
         }
     }
 
+    let (pages, extracted) = pdf_text(pdf, &mut problems)?;
+    for line in extracted.lines() {
+        if let Some(first) = line.trim_start().chars().next() {
+            if NO_LINE_START.contains(&first) {
+                problems.push(format!("line starts with {first:?}: {line:?}"));
+            }
+        }
+    }
+    let got = normalise(&join_lines(&extracted));
+
+    let json_path = pdf.with_extension("json");
+    let json = read_json(&json_path)?;
+    let expected = normalise(&join_lines(&expected_text(&json)));
+    let accuracy = accuracy(&expected, &got);
+    if accuracy < MIN_ACCURACY {
+        problems.push(format!("text accuracy {accuracy:.4} < {MIN_ACCURACY}"));
+        let _ = std::fs::write(pdf.with_extension("got.txt"), &got);
+        let _ = std::fs::write(pdf.with_extension("expected.txt"), &expected);
+    }
+    let extra_spaces = cjk_spaces(&got).saturating_sub(cjk_spaces(&expected));
+    if extra_spaces > 0 {
+        problems.push(format!("{extra_spaces} space(s) between CJK characters"));
+    }
+    let bytes = std::fs::metadata(pdf).map(|m| m.len()).unwrap_or(0);
+    Ok(Outcome {
+        file: name,
+        pages,
+        bytes,
+        accuracy,
+        problems,
+    })
+}
+
+/// The page count and the text inside the margins of a PDF (no running
+/// header, no folio), with `pdftotext`.
+fn pdf_text(pdf: &Path, problems: &mut Vec<String>) -> Result<(usize, String), String> {
     let (_, info) = tool(Command::new("pdfinfo").arg(pdf))?;
     let pages = info
         .lines()
@@ -191,7 +279,6 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
             Some((numbers.next()?, numbers.next()?))
         })
         .unwrap_or((595.0, 842.0));
-    // Inside the margins: no running header, no folio.
     let band = 62.0;
     let (ok, extracted) = tool(
         Command::new("pdftotext")
@@ -207,22 +294,20 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
     if !ok {
         problems.push("pdftotext failed".into());
     }
-    for line in extracted.lines() {
-        if let Some(first) = line.trim_start().chars().next() {
-            if NO_LINE_START.contains(&first) {
-                problems.push(format!("line starts with {first:?}: {line:?}"));
-            }
-        }
-    }
-    let got = normalise(&join_lines(&extracted));
+    Ok((pages, extracted))
+}
 
-    let json_path = pdf.with_extension("json");
-    let json: Value = serde_json::from_slice(
-        &std::fs::read(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?,
-    )
-    .map_err(|e| format!("{}: {e}", json_path.display()))?;
+/// The model of an edition, as `offprint convert --to json` wrote it.
+fn read_json(path: &Path) -> Result<Value, String> {
+    serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The text a reader of the edition should see, one line per block: a
+/// document with a title opens with it, then its authors and date; list
+/// items with their marker.
+fn expected_text(json: &Value) -> String {
     let mut expected = String::new();
-    // A document with a title opens with it, then its authors and date.
     if let Some(title) = json["meta"]["title"].as_str() {
         expected.push_str(title);
         expected.push('\n');
@@ -249,29 +334,16 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
             expected.push('\n');
         }
     }
-    let expected = normalise(&join_lines(&expected));
+    expected
+}
+
+/// 1 − edit distance / length of the longer text.
+fn accuracy(expected: &str, got: &str) -> f64 {
     let exp: Vec<char> = expected.chars().collect();
     let out: Vec<char> = got.chars().collect();
     let d = distance(&align(&exp, &out));
     let longer = exp.len().max(out.len()).max(1);
-    let accuracy = (1.0 - d as f64 / longer as f64).max(0.0);
-    if accuracy < MIN_ACCURACY {
-        problems.push(format!("text accuracy {accuracy:.4} < {MIN_ACCURACY}"));
-        let _ = std::fs::write(pdf.with_extension("got.txt"), &got);
-        let _ = std::fs::write(pdf.with_extension("expected.txt"), &expected);
-    }
-    let extra_spaces = cjk_spaces(&got).saturating_sub(cjk_spaces(&expected));
-    if extra_spaces > 0 {
-        problems.push(format!("{extra_spaces} space(s) between CJK characters"));
-    }
-    let bytes = std::fs::metadata(pdf).map(|m| m.len()).unwrap_or(0);
-    Ok(Outcome {
-        file: name,
-        pages,
-        bytes,
-        accuracy,
-        problems,
-    })
+    (1.0 - d as f64 / longer as f64).max(0.0)
 }
 
 /// East Asian wide characters (the Han, kana and CJK punctuation blocks).
