@@ -4,11 +4,13 @@
 //!   the brief's five PDF editions (release build).
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
-//! - `validate`: checks every PDF edition with qpdf and poppler.
+//! - `validate`: checks every PDF edition with qpdf and poppler, and every
+//!   EPUB edition with epubcheck and headless Chromium.
 
 mod eval;
 mod fonts;
 mod validate;
+mod validate_epub;
 
 use std::process::{Command, ExitCode};
 
@@ -20,7 +22,7 @@ fn main() -> ExitCode {
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity; the brief's five PDF editions (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bench   cleaning throughput and linearity; the brief's five PDF editions (release build)\n  eval    score offprint against the corpus [--offprint-input pdf|txt] [--json PATH]\n  fonts   fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext, every EPUB edition with epubcheck and Chromium; images in target/validate");
             return ExitCode::from(2);
         }
     };

@@ -12,6 +12,11 @@
 //!
 //! Page images of the brief's combined edition (`pdftoppm -r 80 -png`) go to
 //! `target/validate/` to be looked at.
+//!
+//! Every EPUB edition of the same inputs is checked too: epubcheck with
+//! warnings as failures, its text, languages and fonts, and a headless
+//! Chromium rendering of the brief's Chinese section with no CJK font on
+//! the system (see [`crate::validate_epub`]).
 
 use crate::eval::metrics::{align, distance};
 use serde_json::Value;
@@ -46,6 +51,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             ));
         }
     }
+    crate::validate_epub::check_tools()?;
     let offprint = crate::eval::build_offprint(&root)?;
     let out = root.join("target/validate");
     let _ = std::fs::remove_dir_all(&out);
@@ -60,6 +66,8 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     inputs.extend(corpus);
 
     let mut outcomes = Vec::new();
+    let mut epub_outcomes = Vec::new();
+    let mut rendering = Err("the brief's Chinese EPUB edition was not written".to_string());
     for input in &inputs {
         let stem = input
             .file_stem()
@@ -69,7 +77,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         let output = Command::new(&offprint)
             .arg("convert")
             .arg(input)
-            .args(["--to", "pdf,json", "--edition", "all", "--out"])
+            .args(["--to", "pdf,epub,json", "--edition", "all", "--out"])
             .arg(&dir)
             .env("SOURCE_DATE_EPOCH", "1720051200")
             .output()
@@ -95,6 +103,27 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         pdfs.sort();
         for pdf in pdfs {
             outcomes.push(check(&pdf)?);
+        }
+        let mut epubs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "epub"))
+            .collect();
+        epubs.sort();
+        for epub in epubs {
+            let json_path = epub.with_extension("json");
+            let json: Value = serde_json::from_slice(
+                &std::fs::read(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?,
+            )
+            .map_err(|e| format!("{}: {e}", json_path.display()))?;
+            epub_outcomes.push(crate::validate_epub::check(&epub, &json)?);
+        }
+        if input.ends_with("brief.extracted.txt") {
+            rendering = crate::validate_epub::render_chinese(
+                &root,
+                &dir.join(format!("{stem}.zh.epub")),
+                &out,
+            );
         }
         if input.ends_with("brief.extracted.txt") {
             let combined = dir.join(format!("{stem}.pdf"));
@@ -132,11 +161,56 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     }
     println!("{} passed, {} failed", outcomes.len() - failed, failed);
     println!("page images: {}", out.join("brief-page-*.png").display());
+
+    println!(
+        "\n{:<52} {:>5} {:>9} {:>9}  problems",
+        "EPUB edition", "docs", "bytes", "text"
+    );
+    let mut epub_failed = 0;
+    for o in &epub_outcomes {
+        println!(
+            "{:<52} {:>5} {:>9} {:>9.4}  {}",
+            o.file,
+            o.documents,
+            o.bytes,
+            o.accuracy,
+            if o.problems.is_empty() {
+                "-".to_string()
+            } else {
+                o.problems.join("; ")
+            }
+        );
+        epub_failed += usize::from(!o.problems.is_empty());
+    }
+    println!(
+        "{} passed, {} failed (epubcheck: 0 errors, 0 warnings required)",
+        epub_outcomes.len() - epub_failed,
+        epub_failed
+    );
+    match &rendering {
+        Ok(summary) => println!("chromium: {summary}"),
+        Err(problem) => println!("chromium: FAILED: {problem}"),
+    }
+    println!(
+        "rendering: {} (and {})",
+        out.join("epub-zh-section.png").display(),
+        out.join("epub-zh-section-no-embedded-fonts.png").display()
+    );
+    let failed = failed + epub_failed + usize::from(rendering.is_err());
     if failed > 0 {
-        Err(format!("{failed} edition(s) failed validation"))
+        Err(format!("{failed} check(s) failed validation"))
     } else {
         Ok(())
     }
+}
+
+/// The accuracy of `got` against `expected`: 1 − edit distance / longer length.
+pub(crate) fn accuracy(expected: &str, got: &str) -> f64 {
+    let exp: Vec<char> = expected.chars().collect();
+    let out: Vec<char> = got.chars().collect();
+    let d = distance(&align(&exp, &out));
+    let longer = exp.len().max(out.len()).max(1);
+    (1.0 - d as f64 / longer as f64).max(0.0)
 }
 
 fn tool(command: &mut Command) -> Result<(bool, String), String> {
@@ -284,7 +358,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Joins pdftotext's lines as a reader would: nothing between two CJK
 /// characters, one space elsewhere; form feeds are line ends.
-fn join_lines(text: &str) -> String {
+pub(crate) fn join_lines(text: &str) -> String {
     let mut out = String::new();
     for line in text.split(['\n', '\u{000C}']) {
         let line = line.trim();
@@ -305,7 +379,7 @@ fn join_lines(text: &str) -> String {
 }
 
 /// White space collapsed to single spaces.
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
