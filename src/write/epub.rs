@@ -112,6 +112,8 @@ struct Usage<'a> {
     /// Faces each role uses.
     roles: BTreeMap<Role, BTreeSet<FaceId>>,
     uncovered: BTreeSet<char>,
+    /// Languages of inline runs, in order of appearance.
+    run_langs: Vec<String>,
 }
 
 impl Usage<'_> {
@@ -157,6 +159,9 @@ impl Usage<'_> {
                     )
                 });
                 let run_lang = if kana { "ja" } else { cjk_lang };
+                if !self.run_langs.iter().any(|l| l == run_lang) {
+                    self.run_langs.push(run_lang.to_string());
+                }
                 self.note(&run, role, run_lang);
                 out.push_str(&format!(
                     "<span{}>{}</span>",
@@ -344,13 +349,14 @@ pub fn write_epub(
     modified: i64,
 ) -> Result<RenderedEpub, String> {
     let lang = edition.lang(document);
-    let langs = languages(document, &lang);
+    let mut langs = languages(document, &lang);
     let cjk_lang = cjk_language(&langs);
     let mut usage = Usage {
         book,
         faces: BTreeMap::new(),
         roles: BTreeMap::new(),
         uncovered: BTreeSet::new(),
+        run_langs: Vec::new(),
     };
     let mut pages = Vec::new();
 
@@ -523,6 +529,12 @@ pub fn write_epub(
             reftype: Some(ReferenceType::Text),
             xhtml: xhtml_document(&lang, &name, "<p></p>\n"),
         });
+    }
+    // Languages of runs inside blocks are present too.
+    for run_lang in std::mem::take(&mut usage.run_langs) {
+        if !langs.contains(&run_lang) {
+            langs.push(run_lang);
+        }
     }
     let toc_name = contents_name(&lang);
     usage.note(toc_name, Role::Heading, &lang);
@@ -1172,6 +1184,24 @@ mod tests {
         assert!(opf.contains("<dc:language>en</dc:language>"));
         assert!(opf.contains("<dc:language>zh</dc:language>"));
         assert!(opf.find(">en<").unwrap() < opf.find(">zh<").unwrap());
+        // A run of Han in English text is Chinese, and so listed.
+        let en_only = write_epub(
+            &crate::edition::select(&document, &Edition::Lang("en".into())).unwrap(),
+            &Edition::Lang("en".into()),
+            &mut book,
+            0,
+        )
+        .unwrap();
+        let en_opf = entries(&en_only.bytes)
+            .into_iter()
+            .find(|f| f.0 == "OEBPS/content.opf")
+            .map(|f| String::from_utf8(f.1).unwrap())
+            .unwrap();
+        assert!(
+            en_opf.contains("<dc:language>en</dc:language>\n"),
+            "{en_opf}"
+        );
+        assert!(en_opf.contains("<dc:language>zh</dc:language>"), "{en_opf}");
         assert!(opf.contains("<meta property=\"dcterms:modified\">2024-07-04T00:00:00Z</meta>"));
         assert!(opf.contains("<dc:date>2024-07-04T00:00:00Z</dc:date>"));
         assert!(opf.contains(&format!(
