@@ -546,14 +546,17 @@ pub fn write_epub(
 
     // The fonts: one subset file per face.
     let mut fonts = Vec::new();
+    let mut stems = BTreeSet::new();
     for (&face_id, chars) in &usage.faces {
         let face = usage.book.face(face_id);
         let font = web_font(face, chars)?;
-        let file = format!(
-            "fonts/{}.{}",
-            font_file_stem(&face.post_script_name, face_id),
-            font.extension
-        );
+        let mut stem = font_file_stem(&face.post_script_name, face_id);
+        if !stems.insert(stem.clone()) {
+            // Two faces of one name (a --font-dir copy of a bundled font).
+            stem = format!("{stem}-{face_id}");
+            stems.insert(stem.clone());
+        }
+        let file = format!("fonts/{stem}.{}", font.extension);
         fonts.push((face_id, file, font));
     }
     let css = stylesheet(&usage, &fonts, &langs);
