@@ -768,6 +768,7 @@ ol[type=\"a\"] { list-style-type: lower-alpha; }\n\
 ol[type=\"A\"] { list-style-type: upper-alpha; }\n\
 li { margin: 0 0 0.4em; text-align: justify; orphans: 2; widows: 2; }\n\
 nav ol { list-style-type: none; padding-left: 1em; }\n\
+nav#toc li { text-align: left; hyphens: manual; -webkit-hyphens: manual; }\n\
 nav a { text-decoration: none; }\n",
     );
     // Per language: the faces of its script first, and its line rules.
@@ -966,13 +967,20 @@ fn fix_nav(text: &str, lang: &str) -> String {
         ),
         1,
     );
-    if let Some(start) = text.find("<nav epub:type = \"landmarks\">") {
+    const LANDMARKS: &str = "<nav epub:type = \"landmarks\">";
+    if let Some(start) = text.find(LANDMARKS) {
         if let Some(len) = text[start..].find("</nav>") {
             let end = start + len + "</nav>".len();
             if !text[start..end].contains("<li") {
                 let line_start = text[..start].rfind('\n').map_or(start, |k| k + 1);
                 let line_end = text[end..].find('\n').map_or(end, |k| end + k + 1);
                 text.replace_range(line_start..line_end, "");
+            } else {
+                // For reading systems, not for display in the contents.
+                text.replace_range(
+                    start..start + LANDMARKS.len(),
+                    "<nav epub:type=\"landmarks\" hidden=\"hidden\">",
+                );
             }
         }
     }
@@ -1058,7 +1066,7 @@ mod tests {
         assert!(!fixed.contains("landmarks"), "{fixed}");
         assert!(fixed.contains("lang=\"zh\" xml:lang=\"zh\""));
         let full = nav.replace("\n\n  </nav>", "\n<ol><li>x</li></ol>\n  </nav>");
-        assert!(fix_nav(&full, "en").contains("landmarks"));
+        assert!(fix_nav(&full, "en").contains("<nav epub:type=\"landmarks\" hidden=\"hidden\">"));
     }
 
     fn sample() -> Document {
