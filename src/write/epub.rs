@@ -77,8 +77,8 @@ fn contents_name(lang: &str) -> &'static str {
     }
 }
 
-/// Text escaped for XML content and attributes; characters XML 1.0 does
-/// not allow are left out.
+/// Text escaped for XML content and attributes; control characters (which
+/// XML 1.0 forbids or discourages) are left out.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -94,9 +94,11 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Whether XML 1.0 allows `c` in a document.
+/// Whether `c` may stand in the text of an XHTML document: what XML 1.0
+/// allows, less the C1 controls it discourages.
 fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+        && !('\u{7F}'..='\u{9F}').contains(&c)
 }
 
 fn lang_attrs(lang: &str) -> String {
