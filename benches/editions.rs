@@ -1,51 +1,51 @@
-//! The five PDF editions of the bundled brief (combined, en, zh, fr, es):
-//! time to typeset and write them all, and their total size. Targets: under
-//! 150 ms for all five, under 400 KB together. The same five as DOCX (fonts
-//! subset and embedded): under 600 KB. Then one document of about 100 pages
-//! (the brief's sections repeated), and, when `soffice` is installed,
-//! LibreOffice's PDF export of the same text timed in the same run.
+//! The five editions of the bundled brief (combined, en, zh, fr, es) in
+//! each format: time to make and write them all — cold (fonts read from
+//! disk) and warm — and their total size. Targets: PDF under 150 ms and
+//! 400 KB together; DOCX under 600 KB; EPUB under 500 KB. Then one document
+//! of about 100 pages (the brief's sections repeated) as PDF, and, when
+//! `soffice` is installed, LibreOffice's PDF export of the same text timed
+//! in the same run.
 //!
 //! Run with `cargo bench --bench editions` (or `cargo xtask bench`).
 
 use offprint::edition::{self, Edition};
 use offprint::fonts::{FontBook, FontOptions};
 use offprint::layout::Paper;
+use offprint::model::Document;
 use offprint::write::docx::DocxOptions;
 use offprint::write::Typesetter;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// Makes one edition in one format and gives its bytes.
+type Make = fn(&mut Typesetter, &Document, &Edition) -> Vec<u8>;
+
+const FORMATS: [(&str, f64, Make); 3] = [
+    ("PDF", 400.0, |ts, doc, e| {
+        ts.pdf(doc, e, Paper::A4).expect("the brief typesets").bytes
+    }),
+    ("DOCX", 600.0, |ts, doc, e| {
+        ts.docx(doc, e, &DocxOptions::default())
+            .expect("the brief writes")
+            .bytes
+    }),
+    ("EPUB", 500.0, |ts, doc, e| {
+        ts.epub(doc, e).expect("the brief writes").bytes
+    }),
+];
+
+/// Total size of the five editions made by `make`.
 fn five(
     typesetter: &mut Typesetter,
-    document: &offprint::model::Document,
+    document: &Document,
     editions: &[Edition],
+    make: Make,
 ) -> usize {
     editions
         .iter()
         .map(|e| {
             let doc = edition::select(document, e).expect("the brief has every edition");
-            let pdf = typesetter
-                .pdf(black_box(&doc), e, Paper::A4)
-                .expect("the brief typesets");
-            pdf.bytes.len()
-        })
-        .sum()
-}
-
-fn five_docx(
-    typesetter: &mut Typesetter,
-    document: &offprint::model::Document,
-    editions: &[Edition],
-) -> usize {
-    let options = DocxOptions::default();
-    editions
-        .iter()
-        .map(|e| {
-            let doc = edition::select(document, e).expect("the brief has every edition");
-            let docx = typesetter
-                .docx(black_box(&doc), e, &options)
-                .expect("the brief writes");
-            docx.bytes.len()
+            make(typesetter, black_box(&doc), e).len()
         })
         .sum()
 }
@@ -62,71 +62,48 @@ fn main() {
     assert_eq!(editions.len(), 5);
     let options = FontOptions::default();
 
-    // Cold: a fresh process's work, fonts read from disk included.
-    let cold = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            let mut typesetter = Typesetter::new(FontBook::new(&options).unwrap());
-            black_box(five(&mut typesetter, &document, &editions));
-            start.elapsed()
-        })
-        .min()
-        .unwrap();
-    // Warm: fonts loaded, shaping cache filled by an earlier run.
     let mut typesetter = Typesetter::new(FontBook::new(&options).unwrap());
-    let size = five(&mut typesetter, &document, &editions);
-    let warm = (0..10)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(five(&mut typesetter, &document, &editions));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or(Duration::ZERO);
-    println!(
-        "editions: 5 PDF editions of the brief in {:.1} ms (fonts loaded: {:.1} ms); target < 150 ms",
-        cold.as_secs_f64() * 1e3,
-        warm.as_secs_f64() * 1e3
-    );
-    println!(
-        "size: {:.1} KB together; target < 400 KB",
-        size as f64 / 1024.0
-    );
-
-    // DOCX: cold (fonts read from disk) and warm.
-    let cold = (0..5)
-        .map(|_| {
-            let start = Instant::now();
-            let mut typesetter = Typesetter::new(FontBook::new(&options).unwrap());
-            black_box(five_docx(&mut typesetter, &document, &editions));
-            start.elapsed()
-        })
-        .min()
-        .unwrap();
-    let size = five_docx(&mut typesetter, &document, &editions);
-    let warm = (0..10)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(five_docx(&mut typesetter, &document, &editions));
-            start.elapsed()
-        })
-        .min()
-        .unwrap_or(Duration::ZERO);
-    println!(
-        "editions: 5 DOCX editions of the brief in {:.1} ms (fonts loaded: {:.1} ms)",
-        cold.as_secs_f64() * 1e3,
-        warm.as_secs_f64() * 1e3
-    );
-    println!(
-        "size: {:.1} KB together; target < 600 KB",
-        size as f64 / 1024.0
-    );
+    for (format, size_target, make) in FORMATS {
+        // Cold: a fresh process's work, fonts read from disk included.
+        let cold = (0..5)
+            .map(|_| {
+                let start = Instant::now();
+                let mut fresh = Typesetter::new(FontBook::new(&options).unwrap());
+                black_box(five(&mut fresh, &document, &editions, make));
+                start.elapsed()
+            })
+            .min()
+            .unwrap();
+        // Warm: fonts loaded, caches filled by an earlier run.
+        let size = five(&mut typesetter, &document, &editions, make);
+        let warm = (0..10)
+            .map(|_| {
+                let start = Instant::now();
+                black_box(five(&mut typesetter, &document, &editions, make));
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or(Duration::ZERO);
+        let time_target = if format == "PDF" {
+            "; target < 150 ms"
+        } else {
+            ""
+        };
+        println!(
+            "editions: 5 {format} editions of the brief in {:.1} ms (fonts loaded: {:.1} ms){time_target}",
+            cold.as_secs_f64() * 1e3,
+            warm.as_secs_f64() * 1e3
+        );
+        println!(
+            "size: {:.1} KB together; target < {size_target:.0} KB",
+            size as f64 / 1024.0
+        );
+    }
 
     let long = repeated(&document, 25);
-    let combined = Edition::Combined;
     let start = Instant::now();
     let rendered = typesetter
-        .pdf(&long, &combined, Paper::A4)
+        .pdf(&long, &Edition::Combined, Paper::A4)
         .expect("the long document typesets");
     let ours = start.elapsed();
     let pages = rendered.pages;
@@ -146,7 +123,7 @@ fn main() {
 }
 
 /// The document with its sections repeated `times` times.
-fn repeated(document: &offprint::model::Document, times: usize) -> offprint::model::Document {
+fn repeated(document: &Document, times: usize) -> Document {
     let mut long = document.clone();
     long.sections = (0..times)
         .flat_map(|_| document.sections.iter().cloned())
@@ -157,7 +134,7 @@ fn repeated(document: &offprint::model::Document, times: usize) -> offprint::mod
 /// Time of `soffice --headless --convert-to pdf` on the document's plain
 /// text, if LibreOffice is installed (its start-up included: that is what
 /// a batch job pays per document).
-fn libreoffice_time(document: &offprint::model::Document) -> Option<Duration> {
+fn libreoffice_time(document: &Document) -> Option<Duration> {
     let dir = std::env::temp_dir().join(format!("offprint-bench-lo-{}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     let text = dir.join("long.txt");

@@ -42,11 +42,12 @@ pub enum Command {
   offprint extract report.pdf -o report.txt
   offprint extract locked.pdf --password s3cret -o locked.txt")]
     Extract(ExtractArgs),
-    /// Write editions: PDF (typeset), DOCX and Markdown, JSON or text, the combined
+    /// Write editions: PDF (typeset), DOCX, EPUB and Markdown, JSON or text, the combined
     /// document and one per language, into a folder.
     #[command(after_help = "Examples:
   offprint convert brief.txt                      every edition as PDF in .
   offprint convert brief.pdf --out out --to pdf,md
+  offprint convert brief.txt --out out --to epub  out/brief.epub, out/brief.en.epub, …
   offprint convert brief.txt --edition en,zh --paper letter
   offprint convert brief.txt --to docx --toc --locale en=en-US
   offprint convert brief.txt --meta title=\"Back to the future?\" --meta author=MERICS
@@ -142,6 +143,8 @@ pub enum ConvertFormat {
     Pdf,
     /// Editable Word document: styles, numbering, languages, embedded fonts
     Docx,
+    /// EPUB 3 (with the EPUB 2 NCX), fonts embedded
+    Epub,
     /// Pandoc Markdown with language divs
     Md,
     /// The document model, versioned JSON
@@ -391,6 +394,17 @@ fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
                     uncovered.extend(rendered.uncovered);
                     not_embedded.extend(rendered.not_embedded);
                     ("docx", rendered.bytes)
+                }
+                ConvertFormat::Epub => {
+                    if typesetter.is_none() {
+                        typesetter = Some(crate::write::Typesetter::new(args.fonts.book()?));
+                    }
+                    let ts = typesetter.as_mut().expect("made above");
+                    let rendered = ts
+                        .epub(doc, edition)
+                        .map_err(|e| Error::new(&input_name, e))?;
+                    uncovered.extend(rendered.uncovered);
+                    ("epub", rendered.bytes)
                 }
                 ConvertFormat::Md => ("md", TextFormat::Markdown.render(doc).into_bytes()),
                 ConvertFormat::Json => ("json", TextFormat::Json.render(doc).into_bytes()),

@@ -301,3 +301,143 @@ fn each_font_embeds_only_the_glyphs_it_uses() {
     assert!(programs >= 3, "{programs} font programs");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+fn epub_entry(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in {}", path.display()))
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn every_edition_is_written_as_epub_and_the_five_are_small() {
+    let dir = scratch("epub");
+    let out = offprint(&[
+        "convert",
+        BRIEF,
+        "--to",
+        "epub",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    assert_eq!(
+        names(&dir),
+        [
+            "brief.extracted.en.epub",
+            "brief.extracted.epub",
+            "brief.extracted.es.epub",
+            "brief.extracted.fr.epub",
+            "brief.extracted.zh.epub"
+        ]
+    );
+    let mut total = 0;
+    for name in names(&dir) {
+        let path = dir.join(&name);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"PK\x03\x04"), "{name}");
+        assert_eq!(&bytes[30..58], b"mimetypeapplication/epub+zip", "{name}");
+        total += bytes.len();
+    }
+    assert!(
+        total < 500 * 1024,
+        "the five EPUB editions take {total} bytes"
+    );
+    // The Chinese edition: Chinese documents, the Chinese faces, nothing else.
+    let zh = dir.join("brief.extracted.zh.epub");
+    let opf = epub_entry(&zh, "OEBPS/content.opf");
+    assert!(opf.contains("<dc:language>zh</dc:language>"), "{opf}");
+    assert!(!opf.contains("<dc:language>en</dc:language>"), "{opf}");
+    assert!(
+        opf.contains("href=\"fonts/NotoSerifSC-Regular.ttf\""),
+        "{opf}"
+    );
+    let section = epub_entry(&zh, "OEBPS/section-01.xhtml");
+    assert!(section.contains("lang=\"zh\" xml:lang=\"zh\""), "{section}");
+    assert!(section.contains("尽管中国共产党"), "{section}");
+    let combined = dir.join("brief.extracted.epub");
+    let nav = epub_entry(&combined, "OEBPS/nav.xhtml");
+    for name in [
+        "English",
+        "中文",
+        "Français",
+        "Español",
+        "Executive Summary",
+    ] {
+        assert!(nav.contains(name), "{name} in {nav}");
+    }
+    let list = epub_entry(&combined, "OEBPS/section-05.xhtml");
+    assert!(list.contains("<ol>\n<li>In the past 15 years"), "{list}");
+    assert_eq!(list.matches("<li>").count(), 9);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_same_input_gives_the_same_epub_bytes() {
+    let a = scratch("epub-det-a");
+    let b = scratch("epub-det-b");
+    for dir in [&a, &b] {
+        let out = offprint(&[
+            "convert",
+            BRIEF,
+            "--to",
+            "epub",
+            "--meta",
+            "author=MERICS",
+            "--out",
+            dir.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        // A second apart: the wall clock must not reach the files.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    assert_eq!(names(&a).len(), 5);
+    for name in names(&a) {
+        assert!(
+            std::fs::read(a.join(&name)).unwrap() == std::fs::read(b.join(&name)).unwrap(),
+            "{name} differs between two runs"
+        );
+    }
+    let opf = epub_entry(&a.join("brief.extracted.epub"), "OEBPS/content.opf");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2000-01-01T00:00:00Z</meta>"),
+        "{opf}"
+    );
+    assert!(opf.contains("<dc:creator id=\"epub-creator-0\">MERICS</dc:creator>"));
+    assert_eq!(opf.matches("id=\"epub-creator-0\"").count(), 1, "{opf}");
+    std::fs::remove_dir_all(&a).unwrap();
+    std::fs::remove_dir_all(&b).unwrap();
+}
+
+#[test]
+fn the_epub_modification_date_comes_from_source_date_epoch() {
+    let dir = scratch("epub-epoch");
+    let out = Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args([
+            "convert",
+            BRIEF,
+            "--to",
+            "epub",
+            "--edition",
+            "fr",
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SOURCE_DATE_EPOCH", "1720051200")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let opf = epub_entry(&dir.join("brief.extracted.fr.epub"), "OEBPS/content.opf");
+    assert!(
+        opf.contains("<meta property=\"dcterms:modified\">2024-07-04T00:00:00Z</meta>"),
+        "{opf}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,5 +1,6 @@
 //! Properties of the cleaner on arbitrary text: it never panics, and it
-//! never loses a character silently.
+//! never loses a character silently. And of the EPUB writer: whatever the
+//! text, the package reads back to the model's text.
 
 use offprint::clean::{clean, EditKind, Report};
 use offprint::input::{text::read_text, RawDoc};
@@ -82,6 +83,71 @@ fn piece() -> impl Strategy<Value = String> {
     ]
 }
 
+/// The text of an XHTML body: tags dropped, the five XML entities decoded.
+fn xhtml_text(xhtml: &str) -> String {
+    let body = &xhtml[xhtml.find("<body>").expect("a body") + 6..];
+    let body = &body[..body.find("</body>").expect("a closed body")];
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
+}
+
+fn check_epub(text: &str) -> Result<(), TestCaseError> {
+    use std::io::Read;
+    use std::sync::{Mutex, OnceLock};
+    static BOOK: OnceLock<Mutex<offprint::fonts::FontBook>> = OnceLock::new();
+    let raw = read_text(text.as_bytes()).expect("valid UTF-8");
+    let document = clean(&raw).document;
+    let mut book = BOOK
+        .get_or_init(|| Mutex::new(offprint::fonts::FontBook::new(&Default::default()).unwrap()))
+        .lock()
+        .unwrap();
+    let edition = offprint::edition::Edition::Combined;
+    let epub = offprint::write::epub::write_epub(&document, &edition, &mut book, 0)
+        .map_err(TestCaseError::fail)?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).unwrap();
+    let first = archive.by_index(0).unwrap().name().to_string();
+    prop_assert_eq!(first, "mimetype");
+    let mut names: Vec<String> = archive
+        .file_names()
+        .filter(|n| n.starts_with("OEBPS/section-"))
+        .map(String::from)
+        .collect();
+    names.sort();
+    let mut got = String::new();
+    for name in names {
+        let mut xhtml = String::new();
+        archive
+            .by_name(&name)
+            .unwrap()
+            .read_to_string(&mut xhtml)
+            .unwrap();
+        got.extend(xhtml_text(&xhtml).chars().filter(|c| !c.is_whitespace()));
+    }
+    // XML 1.0 has no place for control characters; everything else is kept.
+    let xml = |c: &char| !c.is_whitespace() && !c.is_control();
+    let expected: String = document
+        .blocks()
+        .flat_map(|b| b.kind.text().chars())
+        .filter(xml)
+        .filter(|&c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        .collect();
+    prop_assert_eq!(got, expected);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -100,5 +166,15 @@ proptest! {
         if let Ok(raw) = read_text(&bytes) {
             let _ = clean(&raw);
         }
+    }
+
+    #[test]
+    fn any_text_reads_back_out_of_its_epub(pieces in prop::collection::vec(piece(), 0..60)) {
+        check_epub(&pieces.concat())?;
+    }
+
+    #[test]
+    fn arbitrary_text_reads_back_out_of_its_epub(text in any::<String>()) {
+        check_epub(&text)?;
     }
 }

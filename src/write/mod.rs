@@ -1,6 +1,8 @@
-//! Writers of typeset editions: PDF ([`pdf`]) and DOCX ([`docx`]).
+//! Writers of editions: PDF, typeset by offprint ([`pdf`]); DOCX, editable
+//! ([`docx`]); EPUB, reflowable text with embedded fonts ([`epub`]).
 
 pub mod docx;
+pub mod epub;
 pub mod pdf;
 
 use crate::edition::Edition;
@@ -22,12 +24,57 @@ pub struct RenderedPdf {
     pub pages: usize,
 }
 
+/// A moment in UTC, from a Unix time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Utc {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+/// The UTC date and time of `seconds` since the Unix epoch.
+pub fn utc(seconds: i64) -> Utc {
+    let days = seconds.div_euclid(86_400);
+    let secs = seconds.rem_euclid(86_400);
+    // Howard Hinnant's days-to-civil.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Utc {
+        year,
+        month: month as u32,
+        day: day as u32,
+        hour: (secs / 3600) as u32,
+        minute: (secs % 3600 / 60) as u32,
+        second: (secs % 60) as u32,
+    }
+}
+
 impl Typesetter {
     pub fn new(book: FontBook) -> Typesetter {
         Typesetter {
             book,
             shaper: Shaper::default(),
         }
+    }
+
+    /// Writes one edition (already selected) as EPUB, with the faces the
+    /// PDF would use, modified at the creation date ([`pdf::creation_date`]).
+    pub fn epub(
+        &mut self,
+        document: &Document,
+        edition: &Edition,
+    ) -> Result<epub::RenderedEpub, String> {
+        epub::write_epub(document, edition, &mut self.book, pdf::creation_date())
     }
 
     /// Typesets and writes one edition (already selected) as PDF.

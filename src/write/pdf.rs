@@ -223,28 +223,13 @@ fn text_string(text: &str) -> Object {
     Object::String(bytes, StringFormat::Hexadecimal)
 }
 
-/// The UTC calendar date and time of a Unix time: (year, month, day, hour,
-/// minute, second). The one date helper of the writers.
-pub fn civil(seconds: i64) -> (i64, i64, i64, i64, i64, i64) {
-    let days = seconds.div_euclid(86_400);
-    let secs = seconds.rem_euclid(86_400);
-    // Howard Hinnant's days-to-civil.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day, secs / 3600, secs % 3600 / 60, secs % 60)
-}
-
 /// `D:YYYYMMDDHHmmSSZ` of a Unix time.
 pub fn pdf_date(seconds: i64) -> String {
-    let (year, month, day, hour, minute, second) = civil(seconds);
-    format!("D:{year:04}{month:02}{day:02}{hour:02}{minute:02}{second:02}Z")
+    let t = super::utc(seconds);
+    format!(
+        "D:{:04}{:02}{:02}{:02}{:02}{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
 }
 
 /// Finishes printpdf's document: information dictionary, `/Lang`, the

@@ -7,13 +7,15 @@
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
 //! - `validate`: checks every PDF edition with qpdf and poppler, and every
-//!   DOCX edition with python-docx and LibreOffice.
+//!   DOCX edition with python-docx and LibreOffice, and every EPUB edition
+//!   with epubcheck and headless Chromium.
 
 mod bad;
 mod bench;
 mod eval;
 mod fonts;
 mod validate;
+mod validate_epub;
 
 use std::process::{Command, ExitCode};
 
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF and DOCX editions (release build)\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext) and DOCX edition (python-docx; LibreOffice with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions (release build)\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };

@@ -26,6 +26,11 @@
 //! the Chinese text; the first page of the brief's is left as
 //! `target/validate/docx-zh-page-1.png`. The brief with `--toc` must show
 //! its table of contents as entries, not field codes.
+//!
+//! Every EPUB edition of the same inputs is checked too: epubcheck with
+//! warnings as failures, its text, languages and fonts, and a headless
+//! Chromium rendering of the brief's Chinese section with no CJK font on
+//! the system (see [`crate::validate_epub`]).
 
 mod docx;
 
@@ -72,6 +77,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     if Command::new("soffice").arg("--version").output().is_err() {
         return Err("LibreOffice is missing: apt-get install -y libreoffice-writer-nogui".into());
     }
+    crate::validate_epub::check_tools()?;
     let offprint = crate::eval::build_offprint(&root)?;
     let out = root.join("target/validate");
     let _ = std::fs::remove_dir_all(&out);
@@ -86,6 +92,8 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     inputs.extend(corpus);
 
     let mut outcomes = Vec::new();
+    let mut epub_outcomes = Vec::new();
+    let mut rendering = Err("the brief's Chinese EPUB edition was not written".to_string());
     for input in &inputs {
         let stem = input
             .file_stem()
@@ -95,7 +103,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         let output = Command::new(&offprint)
             .arg("convert")
             .arg(input)
-            .args(["--to", "pdf,docx,json", "--edition", "all", "--out"])
+            .args(["--to", "pdf,docx,epub,json", "--edition", "all", "--out"])
             .arg(&dir)
             .env("SOURCE_DATE_EPOCH", "1720051200")
             .output()
@@ -142,6 +150,27 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
                 image.as_deref(),
             )?);
         }
+        let mut epubs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "epub"))
+            .collect();
+        epubs.sort();
+        for epub in epubs {
+            let json_path = epub.with_extension("json");
+            let json: Value = serde_json::from_slice(
+                &std::fs::read(&json_path).map_err(|e| format!("{}: {e}", json_path.display()))?,
+            )
+            .map_err(|e| format!("{}: {e}", json_path.display()))?;
+            epub_outcomes.push(crate::validate_epub::check(&epub, &json)?);
+        }
+        if input.ends_with("brief.extracted.txt") {
+            rendering = crate::validate_epub::render_chinese(
+                &root,
+                &dir.join(format!("{stem}.zh.epub")),
+                &out,
+            );
+        }
         if input.ends_with("brief.extracted.txt") {
             let combined = dir.join(format!("{stem}.pdf"));
             let status = Command::new("pdftoppm")
@@ -184,11 +213,56 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         "DOCX rendered by LibreOffice: {}",
         out.join("docx-zh-page-1.png").display()
     );
+
+    println!(
+        "\n{:<52} {:>5} {:>9} {:>9}  problems",
+        "EPUB edition", "docs", "bytes", "text"
+    );
+    let mut epub_failed = 0;
+    for o in &epub_outcomes {
+        println!(
+            "{:<52} {:>5} {:>9} {:>9.4}  {}",
+            o.file,
+            o.documents,
+            o.bytes,
+            o.accuracy,
+            if o.problems.is_empty() {
+                "-".to_string()
+            } else {
+                o.problems.join("; ")
+            }
+        );
+        epub_failed += usize::from(!o.problems.is_empty());
+    }
+    println!(
+        "{} passed, {} failed (epubcheck: 0 errors, 0 warnings required)",
+        epub_outcomes.len() - epub_failed,
+        epub_failed
+    );
+    match &rendering {
+        Ok(summary) => println!("chromium: {summary}"),
+        Err(problem) => println!("chromium: FAILED: {problem}"),
+    }
+    println!(
+        "rendering: {} (and {})",
+        out.join("epub-zh-section.png").display(),
+        out.join("epub-zh-section-no-embedded-fonts.png").display()
+    );
+    let failed = failed + epub_failed + usize::from(rendering.is_err());
     if failed > 0 {
-        Err(format!("{failed} edition(s) failed validation"))
+        Err(format!("{failed} check(s) failed validation"))
     } else {
         Ok(())
     }
+}
+
+/// The accuracy of `got` against `expected`: 1 − edit distance / longer length.
+pub(crate) fn accuracy(expected: &str, got: &str) -> f64 {
+    let exp: Vec<char> = expected.chars().collect();
+    let out: Vec<char> = got.chars().collect();
+    let d = distance(&align(&exp, &out));
+    let longer = exp.len().max(out.len()).max(1);
+    (1.0 - d as f64 / longer as f64).max(0.0)
 }
 
 fn tool(command: &mut Command) -> Result<(bool, String), String> {
@@ -337,15 +411,6 @@ fn expected_text(json: &Value) -> String {
     expected
 }
 
-/// 1 − edit distance / length of the longer text.
-fn accuracy(expected: &str, got: &str) -> f64 {
-    let exp: Vec<char> = expected.chars().collect();
-    let out: Vec<char> = got.chars().collect();
-    let d = distance(&align(&exp, &out));
-    let longer = exp.len().max(out.len()).max(1);
-    (1.0 - d as f64 / longer as f64).max(0.0)
-}
-
 /// East Asian wide characters (the Han, kana and CJK punctuation blocks).
 fn is_cjk(c: char) -> bool {
     matches!(c,
@@ -356,7 +421,7 @@ fn is_cjk(c: char) -> bool {
 
 /// Joins pdftotext's lines as a reader would: nothing between two CJK
 /// characters, one space elsewhere; form feeds are line ends.
-fn join_lines(text: &str) -> String {
+pub(crate) fn join_lines(text: &str) -> String {
     let mut out = String::new();
     for line in text.split(['\n', '\u{000C}']) {
         let line = line.trim();
@@ -377,7 +442,7 @@ fn join_lines(text: &str) -> String {
 }
 
 /// White space collapsed to single spaces.
-fn normalise(text: &str) -> String {
+pub(crate) fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -287,7 +287,14 @@ pub fn obfuscate(font: &[u8], key: &str) -> Vec<u8> {
 
 /// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time (W3CDTF, as core properties want).
 fn w3c_date(seconds: i64) -> String {
-    let (year, month, day, hour, minute, second) = crate::write::pdf::civil(seconds);
+    let crate::write::Utc {
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    } = crate::write::utc(seconds);
     format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}Z")
 }
 
