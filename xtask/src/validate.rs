@@ -381,22 +381,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 /// document with a title opens with it, then its authors and date; list
 /// items with their marker.
 fn expected_text(json: &Value) -> String {
-    let mut expected = String::new();
-    if let Some(title) = json["meta"]["title"].as_str() {
-        expected.push_str(title);
-        expected.push('\n');
-        let mut byline: Vec<&str> = json["meta"]["authors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        byline.extend(json["meta"]["date"].as_str());
-        if !byline.is_empty() {
-            expected.push_str(&byline.join(" · "));
-            expected.push('\n');
-        }
-    }
+    let mut expected = crate::validate_epub::title_block(json);
     for section in json["sections"].as_array().into_iter().flatten() {
         for block in section["blocks"].as_array().into_iter().flatten() {
             if let Some(marker) = block["marker"].as_str() {

@@ -237,9 +237,9 @@ fn root_lang(xhtml: &str) -> (Option<String>, Option<String>) {
     (attr(html, "lang"), attr(html, "xml:lang"))
 }
 
-/// The model's text of an edition, as a reader of the EPUB gets it: the
-/// title block, then every block's text (list numbers come from `<ol>`).
-pub fn expected_text(json: &Value) -> String {
+/// The title block an edition with a title opens with: the title, then its
+/// authors and date on one line. Empty without a title.
+pub fn title_block(json: &Value) -> String {
     let mut expected = String::new();
     if let Some(title) = json["meta"]["title"].as_str() {
         expected.push_str(title);
@@ -256,6 +256,13 @@ pub fn expected_text(json: &Value) -> String {
             expected.push('\n');
         }
     }
+    expected
+}
+
+/// The model's text of an edition, as a reader of the EPUB gets it: the
+/// title block, then every block's text (list numbers come from `<ol>`).
+pub fn expected_text(json: &Value) -> String {
+    let mut expected = title_block(json);
     for section in json["sections"].as_array().into_iter().flatten() {
         for block in section["blocks"].as_array().into_iter().flatten() {
             expected.push_str(block["text"].as_str().unwrap_or(""));
