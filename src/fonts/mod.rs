@@ -45,10 +45,32 @@ fn preferred(role: Role, class: Class) -> (&'static str, bool) {
     }
 }
 
+/// Families chosen instead of the bundled ones (by configuration), per
+/// role and script class; `None` keeps the bundled family.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Families {
+    pub body: Option<String>,
+    pub heading: Option<String>,
+    pub body_cjk: Option<String>,
+    pub heading_cjk: Option<String>,
+}
+
+impl Families {
+    fn get(&self, role: Role, class: Class) -> Option<&str> {
+        match (role, class) {
+            (Role::Body, Class::Cjk) => self.body_cjk.as_deref(),
+            (Role::Heading, Class::Cjk) => self.heading_cjk.as_deref(),
+            (Role::Body, _) => self.body.as_deref(),
+            (Role::Heading, _) => self.heading.as_deref(),
+        }
+    }
+}
+
 /// Index of a face in a [`FontBook`].
 pub type FaceId = usize;
 
 /// One loaded face: its bytes and what is known about it.
+#[derive(Clone)]
 pub struct Face {
     pub family: String,
     pub post_script_name: String,
@@ -109,16 +131,22 @@ impl std::fmt::Display for Uncovered {
 }
 
 /// Where fonts are looked for.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FontOptions {
     /// Extra folders (`--font-dir`), searched after the bundled fonts.
     pub font_dirs: Vec<PathBuf>,
     /// Whether the system's fonts may be used for characters nothing else covers.
     pub system_fonts: bool,
+    /// Families chosen instead of the bundled ones.
+    pub families: Families,
 }
 
 /// The faces offprint can use, in order of preference, and the choice of a
 /// face per role, script class and character.
+///
+/// A clone shares the font bytes; a clone of a fresh book is a fresh book,
+/// which a batch uses to give every document the same start.
+#[derive(Clone)]
 pub struct FontBook {
     db: fontdb::Database,
     faces: Vec<Face>,
@@ -128,6 +156,7 @@ pub struct FontBook {
     system_allowed: bool,
     /// Memo of the face per role, class and character.
     chosen: BTreeMap<(Role, Class, char), Option<FaceId>>,
+    families: Families,
     pub bundled_dir: Option<PathBuf>,
 }
 
@@ -187,6 +216,7 @@ impl FontBook {
             system_loaded: false,
             system_allowed: options.system_fonts,
             chosen: BTreeMap::new(),
+            families: options.families.clone(),
             bundled_dir: bundled_dir(),
         };
         if let Some(dir) = book.bundled_dir.clone() {
@@ -289,7 +319,8 @@ impl FontBook {
     /// The face of a role and script class: the bundled family when present,
     /// else the closest the database offers for a generic serif or sans.
     pub fn primary(&self, role: Role, class: Class) -> Option<FaceId> {
-        let (family, bold) = preferred(role, class);
+        let (bundled, bold) = preferred(role, class);
+        let family = self.families.get(role, class).unwrap_or(bundled);
         let weight = if bold {
             fontdb::Weight::BOLD
         } else {
@@ -307,6 +338,28 @@ impl FontBook {
             style: fontdb::Style::Normal,
         })?;
         self.ids.iter().position(|&i| i == id)
+    }
+
+    /// The chosen families (configuration) that no loaded face has: their
+    /// text is set in the closest face there is instead.
+    pub fn missing_families(&self) -> Vec<String> {
+        let wanted = [
+            &self.families.body,
+            &self.families.heading,
+            &self.families.body_cjk,
+            &self.families.heading_cjk,
+        ];
+        let mut missing: Vec<String> = Vec::new();
+        for family in wanted.into_iter().flatten() {
+            let found = self
+                .faces
+                .iter()
+                .any(|f| f.family.eq_ignore_ascii_case(family));
+            if !found && !missing.contains(family) {
+                missing.push(family.clone());
+            }
+        }
+        missing
     }
 
     /// The face that sets `c` in `role` for script class `class`: the
