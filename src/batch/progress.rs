@@ -39,7 +39,7 @@ impl Reporter {
             let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents, {per_sec}, ETA {eta}  {wide_msg}",
+                    "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} documents, ETA {eta}  {wide_msg}",
                 )
                 .expect("the template is valid")
                 .progress_chars("=> "),
