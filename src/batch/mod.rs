@@ -334,6 +334,16 @@ struct Totals {
 struct RunTiming {
     jobs: usize,
     wall_ms: f64,
+    /// The process's peak resident memory (Linux: `VmHWM`), in KiB.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    peak_memory_kib: Option<u64>,
+}
+
+/// The peak resident memory of this process so far, in KiB (Linux only).
+fn peak_memory_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }
 
 /// Runs a batch. `Ok(true)` when every input converted (or was up to
@@ -536,6 +546,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
             timing: RunTiming {
                 jobs: threads,
                 wall_ms,
+                peak_memory_kib: peak_memory_kib(),
             },
         };
         let mut text = serde_json::to_string_pretty(&summary).expect("the summary serialises");

@@ -10,6 +10,7 @@
 //! - `validate`: checks every PDF edition with qpdf and poppler.
 
 mod bad;
+mod batch_bench;
 mod bench;
 mod dist;
 mod eval;
@@ -22,13 +23,13 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let result = match task.as_deref() {
         Some("bad") => bad::run(std::env::args().skip(2)),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(std::env::args().skip(2)),
         Some("dist") => dist::run(std::env::args().skip(2)),
         Some("eval") => eval::run(std::env::args().skip(2)),
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF editions (release build)\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition with qpdf, pdffonts and pdftotext; page images in target/validate");
             return ExitCode::from(2);
         }
     };
