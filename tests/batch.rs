@@ -482,6 +482,37 @@ fn patterns_and_folders_are_placed_under_their_common_root() {
         "{}",
         stderr(&out)
     );
+    // Outputs written next to their inputs are not taken for inputs next time
+    // (the manifest lists them), whether found in a folder or by a pattern.
+    let next_to =
+        |input: &str| offprint_in(&dir, &["convert", input, "--to", "md", "--out", "other"]);
+    let out = next_to("other");
+    assert!(
+        stderr(&out).contains("1 input: 1 converted"),
+        "{}",
+        stderr(&out)
+    );
+    for input in ["other", "other/*"] {
+        let out = next_to(input);
+        assert!(
+            stderr(&out).contains("1 input: 0 converted, 1 up to date"),
+            "{input}: {}",
+            stderr(&out)
+        );
+    }
+    let out = next_to("other/*.md");
+    assert!(
+        stderr(&out).contains("no file matches this pattern"),
+        "{}",
+        stderr(&out)
+    );
+    // The default output folder is the current one.
+    let out = offprint_in(&dir.join("other"), &["convert", "*", "--to", "md"]);
+    assert!(
+        stderr(&out).contains("1 input: 0 converted, 1 up to date"),
+        "{}",
+        stderr(&out)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -103,11 +103,36 @@ fn common_ancestor(paths: &[PathBuf]) -> Option<PathBuf> {
     Some(common.iter().collect())
 }
 
-/// Finds the inputs that `arguments` name. `exclude` is a folder never
-/// searched (the output folder). Standard input (`-`) is kept as it is.
-pub fn find(arguments: &[String], exclude: Option<&Path>) -> Found {
+/// What a search leaves out: earlier outputs.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    /// The output folder (canonical): not searched when it is inside the
+    /// folder searched (a folder argument, or a pattern's folder).
+    pub out: Option<PathBuf>,
+    /// Files the output folder's manifests list as outputs (canonical):
+    /// never inputs when found in a folder or by a pattern.
+    pub outputs: BTreeSet<PathBuf>,
+}
+
+impl Exclude {
+    /// Whether `base`, a folder searched, holds the output folder inside it.
+    fn out_inside(&self, base: &Path) -> Option<&Path> {
+        let base = std::fs::canonicalize(base).ok()?;
+        let out = self.out.as_deref()?;
+        (out != base && out.starts_with(&base)).then_some(out)
+    }
+
+    fn is_output(&self, file: &Path) -> bool {
+        !self.outputs.is_empty()
+            && std::fs::canonicalize(file).is_ok_and(|c| self.outputs.contains(&c))
+    }
+}
+
+/// Finds the inputs that `arguments` name, leaving out earlier outputs
+/// (see [`Exclude`]; a file named as an argument is always an input).
+/// Standard input (`-`) is kept as it is.
+pub fn find(arguments: &[String], exclude: &Exclude) -> Found {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
-    let exclude = exclude.and_then(|e| std::fs::canonicalize(e).ok());
     let mut roots: Vec<PathBuf> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut missing = Vec::new();
@@ -121,7 +146,8 @@ pub fn find(arguments: &[String], exclude: Option<&Path>) -> Found {
         if std::fs::metadata(path).is_ok() {
             if path.is_dir() {
                 roots.push(absolute(&cwd, path));
-                walk(path, exclude.as_deref(), &mut files, &mut BTreeSet::new());
+                let skip = exclude.out_inside(path);
+                walk(path, skip, exclude, &mut files, &mut BTreeSet::new());
             } else {
                 roots.push(absolute(&cwd, path.parent().unwrap_or(Path::new(""))));
                 files.push(path.to_path_buf());
@@ -154,12 +180,23 @@ pub fn find(arguments: &[String], exclude: Option<&Path>) -> Found {
                 continue;
             }
         };
-        roots.push(absolute(&cwd, &glob_base(argument)));
+        let base = glob_base(argument);
+        roots.push(absolute(&cwd, &base));
+        let skip = exclude.out_inside(if base.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &base
+        });
         let before = files.len();
         for found in matches.filter_map(Result::ok) {
+            let inside_out = skip
+                .is_some_and(|out| std::fs::canonicalize(&found).is_ok_and(|c| c.starts_with(out)));
+            if inside_out {
+                continue;
+            }
             if found.is_dir() {
-                walk(&found, exclude.as_deref(), &mut files, &mut BTreeSet::new());
-            } else if found.is_file() && !is_excluded(&found, exclude.as_deref()) {
+                walk(&found, skip, exclude, &mut files, &mut BTreeSet::new());
+            } else if found.is_file() && !exclude.is_output(&found) {
                 files.push(found);
             }
         }
@@ -206,26 +243,21 @@ pub fn find(arguments: &[String], exclude: Option<&Path>) -> Found {
     }
 }
 
-fn is_excluded(path: &Path, exclude: Option<&Path>) -> bool {
-    match exclude {
-        Some(exclude) => std::fs::canonicalize(path).is_ok_and(|c| c.starts_with(exclude)),
-        None => false,
-    }
-}
-
 /// The inputs in `dir` and its subfolders, in name order; hidden entries
-/// (names starting with `.`) and the excluded folder are skipped, and a
-/// symbolic link back to a folder being searched is not followed.
+/// (names starting with `.`), the folder `skip` and the outputs `exclude`
+/// lists are left out, and a symbolic link back to a folder being searched
+/// is not followed.
 fn walk(
     dir: &Path,
-    exclude: Option<&Path>,
+    skip: Option<&Path>,
+    exclude: &Exclude,
     files: &mut Vec<PathBuf>,
     on_path: &mut BTreeSet<PathBuf>,
 ) {
     let Ok(canonical) = std::fs::canonicalize(dir) else {
         return;
     };
-    if exclude.is_some_and(|e| canonical.starts_with(e)) || !on_path.insert(canonical.clone()) {
+    if skip.is_some_and(|s| canonical.starts_with(s)) || !on_path.insert(canonical.clone()) {
         return;
     }
     let mut entries: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
@@ -240,8 +272,8 @@ fn walk(
     entries.sort();
     for (_, path) in entries {
         if path.is_dir() {
-            walk(&path, exclude, files, on_path);
-        } else if path.is_file() && is_input_in_folder(&path) {
+            walk(&path, skip, exclude, files, on_path);
+        } else if path.is_file() && is_input_in_folder(&path) && !exclude.is_output(&path) {
             files.push(path);
         }
     }

@@ -125,6 +125,16 @@ impl Manifests {
         manifests
     }
 
+    /// Every output the manifests list that is there (canonical paths).
+    pub fn output_paths(&self, out: &Path) -> std::collections::BTreeSet<PathBuf> {
+        self.all
+            .iter()
+            .flat_map(|entries| entries.values())
+            .flat_map(|entry| entry.outputs.iter())
+            .filter_map(|output| std::fs::canonicalize(out.join(&output.path)).ok())
+            .collect()
+    }
+
     /// The entry that makes `relative` up to date: same input bytes, same
     /// options, same offprint, and every output still there unchanged.
     pub fn up_to_date(

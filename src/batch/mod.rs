@@ -351,12 +351,17 @@ fn peak_memory_kib() -> Option<u64> {
 /// a whole (the summary or the manifest cannot be written).
 pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Error> {
     let started = Instant::now();
-    let found = inputs::find(&options.inputs, Some(&options.out));
+    let mut manifests = Manifests::load(&options.out, options.shard);
+    let exclude = inputs::Exclude {
+        out: std::fs::canonicalize(&options.out).ok(),
+        outputs: manifests.output_paths(&options.out),
+    };
+    let found = inputs::find(&options.inputs, &exclude);
     let batch = found.files.len() + found.missing.len() > 1
-        || options
-            .inputs
-            .iter()
-            .any(|a| a != "-" && !Path::new(a).is_file());
+        || options.inputs.iter().any(|a| {
+            let path = Path::new(a);
+            path.is_dir() || (!path.exists() && a.contains(['*', '?', '[']))
+        });
 
     // Plan every input first (before sharding, so that every shard sees the
     // same names, settings and clashes).
@@ -405,7 +410,6 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
     }
 
     let reporter = Reporter::new(jobs.len(), options.verbosity, batch);
-    let mut manifests = Manifests::load(&options.out, options.shard);
     for (path, why) in &manifests.unreadable {
         reporter.warning(&format!(
             "{}: ignored, cannot be read ({why}); its inputs are converted again",
