@@ -183,6 +183,32 @@ pub fn bundled_dir() -> Option<PathBuf> {
     has_fonts(&built).then_some(built)
 }
 
+/// The system's font files, sorted by path, and their bytes: read the first
+/// time a book needs them, then shared by every book of the process.
+fn system_fonts() -> &'static [(PathBuf, Arc<Vec<u8>>)] {
+    static SYSTEM: std::sync::OnceLock<Vec<(PathBuf, Arc<Vec<u8>>)>> = std::sync::OnceLock::new();
+    SYSTEM.get_or_init(|| {
+        let mut system = fontdb::Database::new();
+        system.load_system_fonts();
+        let mut files: Vec<PathBuf> = system
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+            .into_iter()
+            .filter_map(|file| {
+                let bytes = std::fs::read(&file).ok()?;
+                Some((file, Arc::new(bytes)))
+            })
+            .collect()
+    })
+}
+
 /// Font files of a folder, sorted by name so that the order (and so the
 /// choice among equals) never depends on the file system.
 fn font_files(dir: &Path) -> Vec<PathBuf> {
@@ -239,9 +265,24 @@ impl FontBook {
     }
 
     fn load_file(&mut self, path: &Path, origin: &'static str) -> Result<(), crate::Error> {
-        let bytes =
-            std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), &e))?;
-        self.add_data(Arc::new(bytes), path, origin);
+        // Books with different choices (a batch's settings) share the bytes
+        // of the files they have in common.
+        static READ: std::sync::Mutex<BTreeMap<PathBuf, Arc<Vec<u8>>>> =
+            std::sync::Mutex::new(BTreeMap::new());
+        let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes = match read.get(path) {
+            Some(bytes) => bytes.clone(),
+            None => {
+                let bytes = Arc::new(
+                    std::fs::read(path)
+                        .map_err(|e| crate::Error::io(path.display().to_string(), &e))?,
+                );
+                read.insert(path.to_path_buf(), bytes.clone());
+                bytes
+            }
+        };
+        drop(read);
+        self.add_data(bytes, path, origin);
         Ok(())
     }
 
@@ -282,29 +323,18 @@ impl FontBook {
     }
 
     /// Loads the system's fonts once, in a stable order (by path and index).
+    /// Their files are listed and read once a process: books of a batch
+    /// share the bytes.
     fn load_system(&mut self) {
         if self.system_loaded || !self.system_allowed {
             return;
         }
         self.system_loaded = true;
-        let mut system = fontdb::Database::new();
-        system.load_system_fonts();
-        let mut files: Vec<PathBuf> = system
-            .faces()
-            .filter_map(|f| match &f.source {
-                fontdb::Source::File(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        files.sort();
-        files.dedup();
-        for file in files {
-            if self.faces.iter().any(|f| f.path == file) {
+        for (file, bytes) in system_fonts() {
+            if self.faces.iter().any(|f| f.path == *file) {
                 continue;
             }
-            if let Ok(bytes) = std::fs::read(&file) {
-                self.add_data(Arc::new(bytes), &file, "system");
-            }
+            self.add_data(bytes.clone(), file, "system");
         }
     }
 
