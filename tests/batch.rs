@@ -137,6 +137,16 @@ fn a_mixed_folder_converts_the_good_and_reports_the_bad() {
         "fixtures/bad/encrypted-user-password.pdf",
         &input.join("bad/encrypted.pdf"),
     );
+    // Inputs that convert with warnings: a page that cannot be read, a hyphen
+    // that nothing decides.
+    copy(
+        "fixtures/bad/unreadable-page.pdf",
+        &input.join("damaged/unreadable-page.pdf"),
+    );
+    copy(
+        "fixtures/corpus/faker-en-zh-report.chromium-hyph.pdf",
+        &input.join("reports/hyphenated.pdf"),
+    );
     let formats = all_formats();
     let out = offprint_in(
         &dir,
@@ -164,15 +174,31 @@ fn a_mixed_folder_converts_the_good_and_reports_the_bad() {
     // In logs (CI set, stderr not a terminal): one line per document and a total.
     assert!(err.contains("offprint: converted in/udhr.pdf: "), "{err}");
     assert!(
-        err.contains("offprint: 6 inputs: 4 converted, 0 up to date, 2 failed"),
+        err.contains("offprint: 8 inputs: 6 converted, 0 up to date, 2 failed"),
         "{err}"
+    );
+    assert!(
+        err.contains("offprint: warning: in/damaged/unreadable-page.pdf: page(s) 2 could not be read in full"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("hyphen kept"),
+        "minor warnings only with -v: {err}"
     );
 
     let summary = summary(&dir.join("summary.json"));
     assert_eq!(summary["format"], "offprint-batch-summary");
-    assert_eq!(summary["totals"]["inputs"], 6);
-    assert_eq!(summary["totals"]["converted"], 4);
+    assert_eq!(summary["totals"]["inputs"], 8);
+    assert_eq!(summary["totals"]["converted"], 6);
     assert_eq!(summary["totals"]["failed"], 2);
+    let damaged = record(&summary, "damaged/unreadable-page.pdf");
+    assert_eq!(damaged["status"], "converted");
+    assert_eq!(damaged["warnings"][0]["kind"], "lost-pages");
+    assert_eq!(damaged["warnings"][0]["pages"], serde_json::json!([2]));
+    let hyphenated = record(&summary, "reports/hyphenated.pdf");
+    let undecided = &hyphenated["warnings"][0];
+    assert_eq!(undecided["kind"], "undecided-hyphen", "{hyphenated}");
+    assert!(undecided["line"].as_u64().unwrap() > 0);
     let corrupt = record(&summary, "bad/corrupt.pdf");
     assert_eq!(corrupt["status"], "failed");
     assert!(corrupt["error"]
@@ -193,6 +219,8 @@ fn a_mixed_folder_converts_the_good_and_reports_the_bad() {
         "udhr.pdf",
         "reports/bulletin.pdf",
         "reports/2024/report.md",
+        "reports/hyphenated.pdf",
+        "damaged/unreadable-page.pdf",
     ] {
         let record = record(&summary, good);
         assert_eq!(record["status"], "converted", "{good}");
@@ -255,7 +283,7 @@ fn two_runs_and_three_shards_give_the_same_bytes() {
         assert!(result.status.success(), "{out}: {}", stderr(&result));
         result
     };
-    run("a", &["--jobs", "1"]);
+    run("a", &["--jobs", "1", "--json", "a1.json"]);
     run("b", &["--jobs", "2"]);
     let a = tree(&dir.join("a"));
     let b = tree(&dir.join("b"));
@@ -312,6 +340,26 @@ fn two_runs_and_three_shards_give_the_same_bytes() {
         "{}",
         stderr(&again)
     );
+
+    // Converted again with two jobs: the same files, and the same summary
+    // once its `timing` objects are taken out.
+    run("a", &["--jobs", "2", "--force", "--json", "a2.json"]);
+    assert!(tree(&dir.join("a")) == a, "a forced run changed a file");
+    fn untimed(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("timing");
+                map.values_mut().for_each(untimed);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(untimed),
+            _ => {}
+        }
+    }
+    let (mut first, mut second) = (summary(&dir.join("a1.json")), summary(&dir.join("a2.json")));
+    assert!(first["timing"]["wall_ms"].is_number());
+    untimed(&mut first);
+    untimed(&mut second);
+    assert_eq!(first, second);
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
