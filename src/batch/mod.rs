@@ -764,13 +764,13 @@ mod tests {
 
     #[test]
     fn the_assignment_is_pinned() {
-        // Other tools may reproduce the split: these values must not change.
-        let paths = ["a.pdf", "b.pdf", "c/d.txt", "e.md"];
-        assert_eq!(shard_assignment(&paths, 2), shard_assignment(&paths, 2));
-        let digest = Sha256::digest(b"a.pdf");
-        assert_eq!(
-            u64::from_be_bytes(digest[..8].try_into().unwrap()),
-            u64::from_str_radix(&sha256_hex(b"a.pdf")[..16], 16).unwrap()
-        );
+        // Other tools may reproduce the split (the README says how): these
+        // values must not change. Python gives the same:
+        // order = sorted((int(sha256(p).hexdigest()[:16], 16), p) for p in paths)
+        // shard = rank % n + 1
+        let paths = ["a.pdf", "b.pdf", "c/d.txt", "e.md", "f/g/h.pdf"];
+        assert_eq!(shard_assignment(&paths, 2), [2, 1, 2, 1, 1]);
+        assert_eq!(shard_assignment(&paths, 3), [1, 3, 2, 2, 1]);
+        assert_eq!(shard_assignment(&paths, 1), [1, 1, 1, 1, 1]);
     }
 }
