@@ -409,7 +409,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
         });
     }
 
-    let reporter = Reporter::new(jobs.len(), options.verbosity, batch);
+    let reporter = Reporter::new(jobs.len() + found.missing.len(), options.verbosity, batch);
     for (path, why) in &manifests.unreadable {
         reporter.warning(&format!(
             "{}: ignored, cannot be read ({why}); its inputs are converted again",
