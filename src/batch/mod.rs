@@ -334,9 +334,26 @@ struct Totals {
 struct RunTiming {
     jobs: usize,
     wall_ms: f64,
+    /// The processor time of the process, all threads, user and system
+    /// (Linux), in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cpu_ms: Option<f64>,
     /// The process's peak resident memory (Linux: `VmHWM`), in KiB.
     #[serde(skip_serializing_if = "Option::is_none")]
     peak_memory_kib: Option<u64>,
+}
+
+/// The processor time of this process so far, in milliseconds (Linux:
+/// `utime` + `stime` of `/proc/self/stat`, in ticks of 1/100 s, the
+/// kernel's fixed `USER_HZ`).
+fn cpu_ms() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) in parentheses.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10.0)
 }
 
 /// The peak resident memory of this process so far, in KiB (Linux only).
@@ -550,6 +567,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
             timing: RunTiming {
                 jobs: threads,
                 wall_ms,
+                cpu_ms: cpu_ms(),
                 peak_memory_kib: peak_memory_kib(),
             },
         };
