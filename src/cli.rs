@@ -42,8 +42,9 @@ pub enum Command {
   offprint extract report.pdf -o report.txt
   offprint extract locked.pdf --password s3cret -o locked.txt")]
     Extract(ExtractArgs),
-    /// Write editions: PDF (typeset), DOCX, EPUB and Markdown, JSON or text, the combined
-    /// document and one per language, into a folder.
+    /// Write editions of one document or of many: PDF (typeset), DOCX,
+    /// EPUB and Markdown, JSON or text, the combined document and one per
+    /// language, in parallel, skipping what is up to date.
     #[command(after_help = "Examples:
   offprint convert brief.txt                      every edition as PDF in .
   offprint convert brief.pdf --out out --to pdf,md
@@ -51,10 +52,24 @@ pub enum Command {
   offprint convert brief.txt --edition en,zh --paper letter
   offprint convert brief.txt --to docx --toc --locale en=en-US
   offprint convert brief.txt --meta title=\"Back to the future?\" --meta author=MERICS
+  offprint convert docs/ --out editions --json summary.json
+  offprint convert 'reports/**/*.pdf' --out editions --jobs 4
+  offprint convert docs/ --out editions --shard 2/3      the second of three shares
 
-Files: DIR/<stem>.<ext> for the combined edition, DIR/<stem>.<lang>.<ext> for each
-language. All are made first, then written (each whole or not at all).")]
-    Convert(ConvertArgs),
+Files: DIR/<folder>/<stem>.<ext> for the combined edition, DIR/<folder>/<stem>.<lang>.<ext>
+for each language, where <folder> is the input's folder relative to the common root of
+the inputs. Each document's files are all made first, then written (each whole or not at
+all); one document's failure does not stop the others (unless --fail-fast).
+DIR/.offprint-manifest.json records what was made from what, so that a run skips the
+inputs whose outputs are up to date (--force converts them again).
+
+Settings: offprint.toml in the input folders (from the root of the inputs down), or
+--config FILE instead; then <stem>.toml next to the input; then --meta. Keys: title,
+authors, publisher, rights, date, paper, [region] (en = \"en-GB\"), [fonts] (dirs, body,
+heading, body-cjk, heading-cjk).
+
+Exit codes: 0 every input converted or up to date, 1 an input failed, 2 usage error.")]
+    Convert(Box<ConvertArgs>),
     /// List the faces that will set each role and script, and, for an
     /// input, which characters each face sets and which none covers.
     #[command(after_help = "Examples:
@@ -92,10 +107,20 @@ impl FontArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
-    /// Input file: a PDF, or extracted text; `-` for standard input.
-    pub input: PathBuf,
+    /// Inputs: files (a PDF, or extracted text), folders (searched
+    /// recursively for PDFs, .txt and offprint .md files), or glob patterns
+    /// such as 'docs/**/*.pdf' (quote them: offprint expands them itself);
+    /// `-` for standard input.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<String>,
     /// Formats, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "pdf")]
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        value_name = "FORMATS",
+        default_value = "pdf,docx,epub"
+    )]
     pub to: Vec<ConvertFormat>,
     /// Editions, comma-separated: `combined`, language tags (`en,zh`), or `all`.
     #[arg(
@@ -105,22 +130,52 @@ pub struct ConvertArgs {
         value_name = "EDITIONS"
     )]
     pub edition: Vec<String>,
-    /// Folder to write into (created if missing).
+    /// Folder to write into (created if missing); the inputs' folders are
+    /// mirrored under it.
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out: PathBuf,
-    /// Set a metadata field: title, author (repeatable), date (YYYY-MM-DD).
+    /// Set a setting, over the configuration files: title, author
+    /// (repeatable), date (YYYY-MM-DD), publisher, rights, region (en-GB),
+    /// paper, font.body, font.heading, font.body-cjk, font.heading-cjk.
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
-    /// Paper size of PDF and DOCX editions.
-    #[arg(long, value_enum, default_value_t = PaperArg::A4)]
-    pub paper: PaperArg,
+    /// Paper size of PDF and DOCX editions [default: a4, or as configured].
+    #[arg(long, value_enum)]
+    pub paper: Option<PaperArg>,
     /// DOCX editions open with a table of contents.
     #[arg(long)]
     pub toc: bool,
-    /// The locale a language is tagged with in DOCX editions (repeatable;
-    /// defaults: en=en-GB, fr=fr-FR, es-ES, zh=zh-CN).
+    /// The locale a bare language tag is given in DOCX editions (repeatable;
+    /// defaults: en=en-GB, fr=fr-FR, es=es-ES, zh=zh-CN). A configured
+    /// region (`--meta region=en-US`) retags the document itself, in every format.
     #[arg(long = "locale", value_name = "LANG=LOCALE")]
     pub locales: Vec<String>,
+    /// Settings file used instead of the folders' offprint.toml files.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Documents converted at once [default: the number of cores].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Stop at the first input that fails (documents under way finish).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Convert every input, even those whose outputs are up to date.
+    #[arg(long)]
+    pub force: bool,
+    /// Convert only the K-th of N shares of the inputs (by a hash of their
+    /// relative paths): N machines with 1/N … N/N together convert them all.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<crate::batch::Shard>,
+    /// Write a JSON summary of the run (`-` for standard output): each
+    /// input's outputs with sizes and SHA-256, warnings, errors and timings.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Print errors only.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print every output file, minor warnings and the total.
+    #[arg(short, long)]
+    pub verbose: bool,
     #[command(flatten)]
     pub fonts: FontArgs,
     #[command(flatten)]
@@ -153,12 +208,36 @@ pub enum ConvertFormat {
     Txt,
 }
 
+impl ConvertFormat {
+    /// The name on the command line (`pdf`).
+    pub fn name(self) -> String {
+        self.to_possible_value()
+            .map(|v| v.get_name().to_string())
+            .unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for ConvertFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PaperArg {
     /// 210 × 297 mm
     A4,
     /// 8.5 × 11 in
     Letter,
+}
+
+impl From<PaperArg> for crate::config::PaperName {
+    fn from(paper: PaperArg) -> Self {
+        match paper {
+            PaperArg::A4 => crate::config::PaperName::A4,
+            PaperArg::Letter => crate::config::PaperName::Letter,
+        }
+    }
 }
 
 /// How to open the input, shared by the commands that read one.
@@ -177,7 +256,7 @@ impl InputArgs {
         let time_limit = std::time::Duration::try_from_secs_f64(self.time_limit)
             .ok()
             .filter(|limit| !limit.is_zero())
-            .ok_or_else(|| Error::new("--time-limit", "must be a positive number of seconds"))?;
+            .ok_or_else(|| Error::usage("--time-limit", "must be a positive number of seconds"))?;
         Ok(ReadOptions {
             password: self.password.clone(),
             time_limit,
@@ -234,61 +313,31 @@ impl From<Format> for TextFormat {
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
-        Command::Clean(args) => run_clean(&args),
-        Command::Extract(args) => run_extract(&args),
+/// Runs a parsed command line, printing its errors, and gives its exit
+/// code: 0 success, 1 an input failed, 2 usage error.
+pub fn run(cli: Cli) -> u8 {
+    let result = match cli.command {
+        Command::Clean(args) => run_clean(&args).map(|()| true),
+        Command::Extract(args) => run_extract(&args).map(|()| true),
         Command::Convert(args) => run_convert(&args),
-        Command::Fonts(args) => run_fonts(&args),
+        Command::Fonts(args) => run_fonts(&args).map(|()| true),
+    };
+    match result {
+        Ok(true) => 0,
+        // Each failed input has been reported already.
+        Ok(false) => 1,
+        Err(error) => {
+            eprintln!("offprint: error: {error}");
+            error.exit_code()
+        }
     }
 }
 
 /// Applies `--meta key=value` settings to the document's metadata.
 pub fn apply_meta(meta: &mut crate::model::Meta, settings: &[String]) -> Result<(), Error> {
-    let mut authors_set = false;
-    for setting in settings {
-        let Some((key, value)) = setting.split_once('=') else {
-            return Err(Error::new(
-                "--meta",
-                format!("{setting:?} is not KEY=VALUE"),
-            ));
-        };
-        let value = value.trim().to_string();
-        match key.trim() {
-            "title" => meta.title = Some(value),
-            "author" => {
-                if !authors_set {
-                    meta.authors.clear();
-                    authors_set = true;
-                }
-                meta.authors.push(value);
-            }
-            "date" => {
-                let ok = value.len() == 10
-                    && value.char_indices().all(|(k, c)| {
-                        if k == 4 || k == 7 {
-                            c == '-'
-                        } else {
-                            c.is_ascii_digit()
-                        }
-                    });
-                if !ok {
-                    return Err(Error::new(
-                        "--meta",
-                        format!("date {value:?} is not YYYY-MM-DD"),
-                    ));
-                }
-                meta.date = Some(value);
-            }
-            other => {
-                return Err(Error::new(
-                    "--meta",
-                    format!("unknown key {other:?} (title, author, date)"),
-                ))
-            }
-        }
-    }
+    let settings =
+        crate::config::Settings::from_meta_args(settings).map_err(|e| Error::usage("--meta", e))?;
+    settings.apply_meta(meta);
     Ok(())
 }
 
@@ -303,7 +352,7 @@ fn editions_of(
         let more = if name.trim() == "all" {
             edition::all(document)
         } else {
-            vec![Edition::parse(name).map_err(|e| Error::new("--edition", e))?]
+            vec![Edition::parse(name).map_err(|e| Error::usage("--edition", e))?]
         };
         for e in more {
             if !editions.contains(&e) {
@@ -314,16 +363,339 @@ fn editions_of(
     Ok(editions)
 }
 
-/// The stem of output file names: the input's name without its extension.
-fn output_stem(input: &Path) -> String {
-    if input.as_os_str() == "-" {
-        return "stdin".into();
+/// What one document's conversion needs besides its bytes.
+pub struct DocumentOptions<'a> {
+    pub formats: &'a [ConvertFormat],
+    /// `all`, `combined` or language tags.
+    pub editions: &'a [String],
+    /// Its settings: configuration, sidecar and `--meta`, resolved.
+    pub settings: &'a crate::config::Settings,
+    /// Paper, contents and locales (the PDF editions take the paper too).
+    pub docx: crate::write::docx::DocxOptions,
+    pub read: &'a ReadOptions,
+    /// A fresh font database (asked for only when a format typesets).
+    pub fonts:
+        &'a (dyn Fn(&crate::config::Settings) -> Result<crate::fonts::FontBook, Error> + Sync),
+}
+
+/// Converts one document: input bytes → document → editions → formats →
+/// bytes. Returns the files to write, named `<stem>.<ext>` (combined) and
+/// `<stem>.<lang>.<ext>`, all made and none written, and what it noticed.
+/// `name` is the input as the user named it (for messages and the model's
+/// source).
+pub fn convert_document(
+    name: &str,
+    bytes: &[u8],
+    stem: &str,
+    options: &DocumentOptions,
+) -> Result<crate::batch::Converted, Error> {
+    use crate::batch::{OutputFile, Warning};
+    let (mut document, mut warnings) = read_document(name, bytes, options.read)?;
+    options.settings.apply_meta(&mut document.meta);
+    options.settings.apply_regions(&mut document);
+    let editions = editions_of(&document, options.editions)?;
+    let mut selected = Vec::new();
+    for edition in &editions {
+        let doc = crate::edition::select(&document, edition).map_err(|e| Error::new(name, e))?;
+        selected.push((edition, doc));
     }
-    input
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "document".into())
+    let mut files: Vec<OutputFile> = Vec::new();
+    let mut uncovered = std::collections::BTreeSet::new();
+    let mut not_embedded = std::collections::BTreeSet::new();
+    let mut typesetter: Option<crate::write::Typesetter> = None;
+    for format in options.formats {
+        for (edition, doc) in &selected {
+            let (extension, bytes) = match format {
+                ConvertFormat::Pdf => {
+                    let rendered = typesetter_of(&mut typesetter, options)?
+                        .pdf(doc, edition, options.docx.paper)
+                        .map_err(|e| Error::new(name, e))?;
+                    uncovered.extend(rendered.uncovered);
+                    ("pdf", rendered.bytes)
+                }
+                ConvertFormat::Docx => {
+                    let rendered = typesetter_of(&mut typesetter, options)?
+                        .docx(doc, edition, &options.docx)
+                        .map_err(|e| Error::new(name, e))?;
+                    uncovered.extend(rendered.uncovered);
+                    not_embedded.extend(rendered.not_embedded);
+                    ("docx", rendered.bytes)
+                }
+                ConvertFormat::Epub => {
+                    let rendered = typesetter_of(&mut typesetter, options)?
+                        .epub(doc, edition)
+                        .map_err(|e| Error::new(name, e))?;
+                    uncovered.extend(rendered.uncovered);
+                    ("epub", rendered.bytes)
+                }
+                ConvertFormat::Md => ("md", TextFormat::Markdown.render(doc).into_bytes()),
+                ConvertFormat::Json => ("json", TextFormat::Json.render(doc).into_bytes()),
+                ConvertFormat::Txt => ("txt", TextFormat::Text.render(doc).into_bytes()),
+            };
+            let file_name = edition.file_name(stem, extension);
+            if !files.iter().any(|f| f.name == file_name) {
+                files.push(OutputFile {
+                    name: file_name,
+                    format: format.name(),
+                    edition: edition.label(),
+                    bytes,
+                });
+            }
+        }
+    }
+    for ch in uncovered {
+        warnings.push(Warning::new(
+            "missing-glyph",
+            crate::fonts::Uncovered { ch }.to_string(),
+        ));
+    }
+    for note in not_embedded {
+        warnings.push(Warning::new("font-not-embedded", note));
+    }
+    Ok(crate::batch::Converted { files, warnings })
+}
+
+/// The document's typesetter, made (and its fonts read) the first time a
+/// format typesets.
+fn typesetter_of<'t>(
+    slot: &'t mut Option<crate::write::Typesetter>,
+    options: &DocumentOptions,
+) -> Result<&'t mut crate::write::Typesetter, Error> {
+    if slot.is_none() {
+        *slot = Some(crate::write::Typesetter::new((options.fonts)(
+            options.settings,
+        )?));
+    }
+    Ok(slot.as_mut().expect("made above"))
+}
+
+/// The document of an input's bytes, and the warnings of reading it (pages
+/// lost, hyphens left undecided): Markdown that `clean` wrote (and an editor
+/// may have corrected) is the document itself; anything else is read and
+/// cleaned.
+fn read_document(
+    name: &str,
+    bytes: &[u8],
+    read: &ReadOptions,
+) -> Result<(crate::model::Document, Vec<crate::batch::Warning>), Error> {
+    use crate::batch::Warning;
+    if let Some(text) = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| crate::input::markdown::looks_like_markdown(t))
+    {
+        let mut document =
+            crate::input::markdown::read_markdown(text).map_err(|e| Error::new(name, e))?;
+        document.meta.source = Some(crate::input::source_of(name, bytes));
+        return Ok((document, Vec::new()));
+    }
+    let raw = crate::read_input(name, bytes, read)?;
+    let mut warnings = Vec::new();
+    if !raw.lost_pages.is_empty() {
+        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
+        warnings.push(Warning {
+            pages: raw.lost_pages.clone(),
+            ..Warning::new(
+                "lost-pages",
+                format!(
+                    "page(s) {} could not be read in full; their text may be incomplete",
+                    pages.join(", ")
+                ),
+            )
+        });
+    }
+    let cleaned = clean(&raw);
+    for edit in cleaned
+        .report
+        .of_kind(crate::clean::EditKind::HyphenUndecided)
+    {
+        warnings.push(Warning {
+            pages: vec![edit.page],
+            line: Some(edit.line),
+            ..Warning::new(
+                "undecided-hyphen",
+                format!(
+                    "hyphen kept in {:?} (page {}, line {}): nothing decides whether it belongs to the word",
+                    edit.after, edit.page, edit.line
+                ),
+            )
+        });
+    }
+    Ok((cleaned.document, warnings))
+}
+
+/// Fresh font databases for documents: each distinct choice of fonts is
+/// read once, and every document starts from a clone of it (sharing the
+/// font bytes), so no document's fonts depend on which went before.
+#[derive(Default)]
+struct FontCache {
+    books: std::sync::Mutex<
+        Vec<(
+            crate::fonts::FontOptions,
+            Result<crate::fonts::FontBook, Error>,
+        )>,
+    >,
+}
+
+impl FontCache {
+    fn book(&self, options: &crate::fonts::FontOptions) -> Result<crate::fonts::FontBook, Error> {
+        let mut books = self.books.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, book)) = books.iter().find(|(o, _)| o == options) {
+            return book.clone();
+        }
+        let book = crate::fonts::FontBook::new(options);
+        books.push((options.clone(), book.clone()));
+        book
+    }
+}
+
+/// `offprint convert`'s [`crate::batch::Converter`]: the command line's options.
+struct CommandConverter<'a> {
+    args: &'a ConvertArgs,
+    read: ReadOptions,
+    /// `--locale`, read once.
+    locales: crate::write::docx::Locales,
+    fonts: FontCache,
+}
+
+impl CommandConverter<'_> {
+    fn paper(&self, settings: &crate::config::Settings) -> crate::config::PaperName {
+        self.args
+            .paper
+            .map(Into::into)
+            .or(settings.paper)
+            .unwrap_or(crate::config::PaperName::A4)
+    }
+
+    fn font_options(&self, settings: &crate::config::Settings) -> crate::fonts::FontOptions {
+        let mut font_dirs = self.args.fonts.font_dirs.clone();
+        font_dirs.extend(settings.fonts.dirs.iter().flatten().cloned());
+        crate::fonts::FontOptions {
+            font_dirs,
+            system_fonts: !self.args.fonts.no_system_fonts,
+            // `--font` over the configuration's choices.
+            families: settings
+                .fonts
+                .families()
+                .into_iter()
+                .chain(self.args.fonts.fonts.iter().cloned())
+                .collect(),
+        }
+    }
+}
+
+impl crate::batch::Converter for CommandConverter<'_> {
+    fn options(&self, settings: &crate::config::Settings) -> serde_json::Value {
+        let fonts = self.font_options(settings);
+        serde_json::json!({
+            "formats": self.args.to.iter().map(|f| f.name()).collect::<Vec<_>>(),
+            "editions": self.args.edition,
+            "paper": self.paper(settings),
+            "settings": settings,
+            "font_dirs": fonts.font_dirs,
+            "system_fonts": fonts.system_fonts,
+            "font_families": fonts
+                .families
+                .iter()
+                .map(|((role, class), family)| format!("{}.{}={family}", role.name(), class.name()))
+                .collect::<Vec<_>>(),
+            "toc": self.args.toc,
+            "locales": self.args.locales,
+            "source_date_epoch": std::env::var("SOURCE_DATE_EPOCH").ok(),
+        })
+    }
+
+    fn convert(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        stem: &str,
+        settings: &crate::config::Settings,
+    ) -> Result<crate::batch::Converted, Error> {
+        let fonts =
+            |settings: &crate::config::Settings| self.fonts.book(&self.font_options(settings));
+        convert_document(
+            name,
+            bytes,
+            stem,
+            &DocumentOptions {
+                formats: &self.args.to,
+                editions: &self.args.edition,
+                settings,
+                docx: crate::write::docx::DocxOptions {
+                    paper: self.paper(settings).paper(),
+                    toc: self.args.toc,
+                    locales: self.locales.clone(),
+                },
+                read: &self.read,
+                fonts: &fonts,
+            },
+        )
+    }
+}
+
+/// `offprint convert`: checks the command line (usage errors stop before
+/// anything is read), then runs the batch. `Ok(false)`: an input failed.
+fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
+    let read = args.read.read_options()?;
+    let meta = crate::config::Settings::from_meta_args(&args.meta)
+        .map_err(|e| Error::usage("--meta", e))?;
+    for name in &args.edition {
+        if name.trim() != "all" {
+            crate::edition::Edition::parse(name).map_err(|e| Error::usage("--edition", e))?;
+        }
+    }
+    for dir in &args.fonts.font_dirs {
+        if !dir.is_dir() {
+            return Err(Error::usage(
+                dir.display().to_string(),
+                "--font-dir is not a folder",
+            ));
+        }
+    }
+    let config = match &args.config {
+        Some(path) => Some(
+            crate::config::Settings::load(path)
+                .map_err(|e| Error::usage(path.display().to_string(), e))?,
+        ),
+        None => None,
+    };
+    let verbosity = if args.quiet {
+        crate::batch::progress::Verbosity::Quiet
+    } else if args.verbose {
+        crate::batch::progress::Verbosity::Verbose
+    } else {
+        crate::batch::progress::Verbosity::Normal
+    };
+    let jobs = match args.jobs {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, usize::from),
+    };
+    let options = crate::batch::BatchOptions {
+        inputs: args.inputs.clone(),
+        out: args.out.clone(),
+        jobs,
+        fail_fast: args.fail_fast,
+        force: args.force,
+        shard: args.shard,
+        verbosity,
+        json: args.json.clone(),
+        config,
+        meta,
+    };
+    let mut locales = crate::write::docx::Locales::default();
+    for setting in &args.locales {
+        let (lang, locale) = setting.split_once('=').unwrap_or((setting, ""));
+        locales
+            .set(lang.trim(), locale.trim())
+            .map_err(|e| Error::usage("--locale", e))?;
+    }
+    let converter = CommandConverter {
+        args,
+        read,
+        locales,
+        fonts: FontCache::default(),
+    };
+    crate::batch::run(&options, &converter)
 }
 
 fn warn_uncovered(input: &Path, uncovered: &std::collections::BTreeSet<char>) {
@@ -334,107 +706,6 @@ fn warn_uncovered(input: &Path, uncovered: &std::collections::BTreeSet<char>) {
             crate::fonts::Uncovered { ch }
         );
     }
-}
-
-fn run_convert(args: &ConvertArgs) -> Result<(), Error> {
-    let mut document = open_document(&args.input, &args.read)?;
-    apply_meta(&mut document.meta, &args.meta)?;
-    let editions = editions_of(&document, &args.edition)?;
-    let input_name = args.input.display().to_string();
-    let stem = output_stem(&args.input);
-    let paper = match args.paper {
-        PaperArg::A4 => crate::layout::Paper::A4,
-        PaperArg::Letter => crate::layout::Paper::Letter,
-    };
-    let mut docx_options = crate::write::docx::DocxOptions {
-        paper,
-        toc: args.toc,
-        ..Default::default()
-    };
-    for setting in &args.locales {
-        let (lang, locale) = setting.split_once('=').unwrap_or((setting, ""));
-        docx_options
-            .locales
-            .set(lang.trim(), locale.trim())
-            .map_err(|e| Error::new("--locale", e))?;
-    }
-    // Everything is made before anything is written.
-    let mut selected = Vec::new();
-    for edition in &editions {
-        let doc =
-            crate::edition::select(&document, edition).map_err(|e| Error::new(&input_name, e))?;
-        selected.push((edition, doc));
-    }
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
-    let mut uncovered = std::collections::BTreeSet::new();
-    let mut not_embedded = std::collections::BTreeSet::new();
-    let mut typesetter = None;
-    for format in &args.to {
-        for (edition, doc) in &selected {
-            let (extension, bytes) = match format {
-                ConvertFormat::Pdf => {
-                    if typesetter.is_none() {
-                        typesetter = Some(crate::write::Typesetter::new(args.fonts.book()?));
-                    }
-                    let ts = typesetter.as_mut().expect("made above");
-                    let rendered = ts
-                        .pdf(doc, edition, paper)
-                        .map_err(|e| Error::new(&input_name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    ("pdf", rendered.bytes)
-                }
-                ConvertFormat::Docx => {
-                    if typesetter.is_none() {
-                        typesetter = Some(crate::write::Typesetter::new(args.fonts.book()?));
-                    }
-                    let ts = typesetter.as_mut().expect("made above");
-                    let rendered = ts
-                        .docx(doc, edition, &docx_options)
-                        .map_err(|e| Error::new(&input_name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    not_embedded.extend(rendered.not_embedded);
-                    ("docx", rendered.bytes)
-                }
-                ConvertFormat::Epub => {
-                    if typesetter.is_none() {
-                        typesetter = Some(crate::write::Typesetter::new(args.fonts.book()?));
-                    }
-                    let ts = typesetter.as_mut().expect("made above");
-                    let rendered = ts
-                        .epub(doc, edition)
-                        .map_err(|e| Error::new(&input_name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    ("epub", rendered.bytes)
-                }
-                ConvertFormat::Md => ("md", TextFormat::Markdown.render(doc).into_bytes()),
-                ConvertFormat::Json => ("json", TextFormat::Json.render(doc).into_bytes()),
-                ConvertFormat::Txt => ("txt", TextFormat::Text.render(doc).into_bytes()),
-            };
-            let path = args.out.join(edition.file_name(&stem, extension));
-            if !outputs.iter().any(|(p, _)| p == &path) {
-                outputs.push((path, bytes));
-            }
-        }
-    }
-    warn_uncovered(&args.input, &uncovered);
-    for note in &not_embedded {
-        eprintln!("offprint: warning: {}: {note}", args.input.display());
-    }
-    for (path, _) in &outputs {
-        ensure_not_input(path, &[args.input.as_path()])?;
-    }
-    let mut written: Vec<&Path> = Vec::new();
-    for (path, bytes) in &outputs {
-        if let Err(e) = write_atomic(path, bytes) {
-            // No partial output: what this run wrote goes again.
-            for done in written {
-                let _ = std::fs::remove_file(done);
-            }
-            return Err(e);
-        }
-        written.push(path);
-    }
-    Ok(())
 }
 
 fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
@@ -538,24 +809,6 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
 fn open_input(path: &Path, read: &InputArgs) -> Result<RawDoc, Error> {
     let bytes = read_bytes(path)?;
     raw_of(path, &bytes, read)
-}
-
-/// Opens an input for typesetting: Markdown that `clean` wrote (and an
-/// editor may have corrected) is the document itself; anything else is
-/// read and cleaned.
-fn open_document(path: &Path, read: &InputArgs) -> Result<crate::model::Document, Error> {
-    let bytes = read_bytes(path)?;
-    let name = path.display().to_string();
-    if let Some(text) = std::str::from_utf8(&bytes)
-        .ok()
-        .filter(|t| crate::input::markdown::looks_like_markdown(t))
-    {
-        let mut document =
-            crate::input::markdown::read_markdown(text).map_err(|e| Error::new(&name, e))?;
-        document.meta.source = Some(crate::input::source_of(&name, &bytes));
-        return Ok(document);
-    }
-    Ok(clean(&raw_of(path, &bytes, read)?).document)
 }
 
 fn raw_of(path: &Path, bytes: &[u8], read: &InputArgs) -> Result<RawDoc, Error> {

@@ -43,7 +43,8 @@ impl Edition {
         }
     }
 
-    /// The language of the edition (for the combined edition: of its first section).
+    /// The language of the edition (for the combined edition: of its first
+    /// section), with its region when the document has one (`en-GB`).
     pub fn lang(&self, document: &Document) -> String {
         match self {
             Edition::Combined => document
@@ -53,7 +54,13 @@ impl Edition {
                 .cloned()
                 .or_else(|| document.sections.first().map(|s| s.lang.clone()))
                 .unwrap_or_else(|| "und".into()),
-            Edition::Lang(lang) => lang.clone(),
+            Edition::Lang(lang) => document
+                .meta
+                .languages
+                .iter()
+                .find(|tag| primary(tag) == lang.as_str())
+                .cloned()
+                .unwrap_or_else(|| lang.clone()),
         }
     }
 
@@ -65,12 +72,18 @@ impl Edition {
     }
 }
 
+/// The language subtag of a tag, lower case: `en-GB` → `en`.
+fn primary(tag: &str) -> String {
+    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
+}
+
 /// Every edition of `document`: the combined one, then one per language in
-/// order of first appearance.
+/// order of first appearance (by language subtag: `en-GB` text is in the
+/// `en` edition).
 pub fn all(document: &Document) -> Vec<Edition> {
     let mut editions = vec![Edition::Combined];
     for section in &document.sections {
-        let edition = Edition::Lang(section.lang.clone());
+        let edition = Edition::Lang(primary(&section.lang));
         if section.lang != "und" && !editions.contains(&edition) {
             editions.push(edition);
         }
@@ -104,7 +117,12 @@ pub fn select(document: &Document, edition: &Edition) -> Result<Document, String
                 ));
             }
             let mut meta = document.meta.clone();
-            meta.languages = vec![lang.clone()];
+            meta.languages = Vec::new();
+            for section in &sections {
+                if !meta.languages.contains(&section.lang) {
+                    meta.languages.push(section.lang.clone());
+                }
+            }
             Ok(Document { meta, sections })
         }
     }
@@ -159,5 +177,19 @@ mod tests {
         );
         assert_eq!(Edition::Combined.file_name("brief", "pdf"), "brief.pdf");
         assert!(Edition::parse("../x").is_err());
+    }
+
+    #[test]
+    fn a_regional_tag_is_in_its_languages_edition() {
+        let mut d = doc();
+        d.sections[0].lang = "en-GB".into();
+        d.sections[2].lang = "en-GB".into();
+        d.meta.languages = vec!["en-GB".into(), "zh".into()];
+        let en = Edition::Lang("en".into());
+        assert_eq!(all(&d)[1], en);
+        let selected = select(&d, &en).unwrap();
+        assert_eq!(selected.meta.languages, ["en-GB"]);
+        assert_eq!(en.lang(&selected), "en-GB");
+        assert_eq!(en.file_name("brief", "pdf"), "brief.en.pdf");
     }
 }

@@ -10,6 +10,8 @@ pub struct Error {
     pub file: String,
     /// What went wrong, in words that suggest what to do.
     pub reason: String,
+    /// The command line itself is wrong (exit code 2, not 1).
+    pub usage: bool,
 }
 
 impl Error {
@@ -17,6 +19,25 @@ impl Error {
         Error {
             file: file.into(),
             reason: reason.to_string(),
+            usage: false,
+        }
+    }
+
+    /// A usage error: an option or argument that cannot be right whatever
+    /// the inputs (`file` names the option).
+    pub fn usage(option: impl Into<String>, reason: impl fmt::Display) -> Error {
+        Error {
+            usage: true,
+            ..Error::new(option, reason)
+        }
+    }
+
+    /// The exit code of a command that ends with this error.
+    pub fn exit_code(&self) -> u8 {
+        if self.usage {
+            2
+        } else {
+            1
         }
     }
 

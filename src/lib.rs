@@ -13,8 +13,10 @@
 //! assert!(markdown.contains("1. First point."));
 //! ```
 
+pub mod batch;
 pub mod clean;
 pub mod cli;
+pub mod config;
 pub mod edition;
 pub mod error;
 pub mod export;

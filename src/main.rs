@@ -12,11 +12,5 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    match offprint::cli::run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("offprint: error: {error}");
-            ExitCode::from(1)
-        }
-    }
+    ExitCode::from(offprint::cli::run(cli))
 }

@@ -11,7 +11,10 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON form of [`Document`].
-pub const FORMAT_VERSION: u32 = 1;
+///
+/// - 1: the first form.
+/// - 2: `meta` gains `publisher` and `rights` (both optional).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One cleaned document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -30,6 +33,12 @@ pub struct Meta {
     /// Publication date, ISO 8601 (`YYYY-MM-DD`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// Who published the document (set by configuration or `--meta`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Copyright or licence statement (set by configuration or `--meta`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rights: Option<String>,
     /// Language tags of the sections, in order of first appearance.
     #[serde(default)]
     pub languages: Vec<String>,

@@ -27,11 +27,13 @@ fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The files of a folder, without the hidden ones (the manifest).
 fn names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .map(|entries| {
             entries
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|name| !name.starts_with('.'))
                 .collect()
         })
         .unwrap_or_default();
@@ -94,7 +96,18 @@ fn the_same_input_gives_the_same_bytes() {
         ]);
         assert!(out.status.success(), "{}", stderr(&out));
     }
-    assert_eq!(names(&a), ["brief.extracted.pdf", "brief.extracted.zh.pdf"]);
+    // The default formats: PDF, DOCX and EPUB.
+    assert_eq!(
+        names(&a),
+        [
+            "brief.extracted.docx",
+            "brief.extracted.epub",
+            "brief.extracted.pdf",
+            "brief.extracted.zh.docx",
+            "brief.extracted.zh.epub",
+            "brief.extracted.zh.pdf"
+        ]
+    );
     for name in names(&a) {
         assert!(
             std::fs::read(a.join(&name)).unwrap() == std::fs::read(b.join(&name)).unwrap(),
@@ -180,7 +193,8 @@ fn no_output_at_all_when_the_input_fails() {
         "--out",
         out_dir.to_str().unwrap(),
     ]);
-    assert_eq!(out.status.code(), Some(1));
+    // A bad --meta is a usage error.
+    assert_eq!(out.status.code(), Some(2));
     assert!(!out_dir.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

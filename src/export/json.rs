@@ -1,8 +1,8 @@
 //! The model as JSON, versioned:
 //!
 //! ```json
-//! { "format": "offprint-document", "version": 1,
-//!   "meta": { "title": …, "authors": […], "date": "2024-07-04",
+//! { "format": "offprint-document", "version": 2,
+//!   "meta": { "title": …, "authors": […], "date": "2024-07-04", "publisher": …, "rights": …,
 //!             "languages": ["en", "zh"], "source": { "file_name": …, "sha256": … } },
 //!   "sections": [ { "lang": "zh", "label": "Chinese",
 //!     "blocks": [ { "type": "heading", "level": 1, "text": …, "lang": "zh",

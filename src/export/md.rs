@@ -55,6 +55,12 @@ fn front_matter(document: &Document) -> String {
     if let Some(date) = &meta.date {
         fields.push_str(&format!("date: {date}\n"));
     }
+    if let Some(publisher) = &meta.publisher {
+        fields.push_str(&format!("publisher: {}\n", quoted(publisher)));
+    }
+    if let Some(rights) = &meta.rights {
+        fields.push_str(&format!("rights: {}\n", quoted(rights)));
+    }
     if fields.is_empty() {
         return fields;
     }

@@ -49,6 +49,7 @@ fn preferred(role: Role, class: Class) -> (&'static str, bool) {
 pub type FaceId = usize;
 
 /// One loaded face: its bytes and what is known about it.
+#[derive(Clone)]
 pub struct Face {
     pub family: String,
     pub post_script_name: String,
@@ -109,7 +110,7 @@ impl std::fmt::Display for Uncovered {
 }
 
 /// Where fonts are looked for, and which family sets a role and script.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FontOptions {
     /// Extra folders (`--font-dir`), searched after the bundled fonts.
     pub font_dirs: Vec<PathBuf>,
@@ -130,11 +131,10 @@ pub fn parse_font_choice(text: &str) -> Result<((Role, Class), String), String> 
         "heading" => Role::Heading,
         _ => return Err(usage.into()),
     };
-    let class = match script {
-        "latin" => Class::Latin,
-        "cjk" => Class::Cjk,
-        _ => return Err(usage.into()),
-    };
+    let class = [Class::Latin, Class::Cjk]
+        .into_iter()
+        .find(|class| class.name() == script)
+        .ok_or(usage)?;
     let family = family.trim();
     if family.is_empty() {
         return Err(usage.into());
@@ -144,6 +144,10 @@ pub fn parse_font_choice(text: &str) -> Result<((Role, Class), String), String> 
 
 /// The faces offprint can use, in order of preference, and the choice of a
 /// face per role, script class and character.
+///
+/// A clone shares the font bytes; a clone of a fresh book is a fresh book,
+/// which a batch uses to give every document the same start.
+#[derive(Clone)]
 pub struct FontBook {
     db: fontdb::Database,
     faces: Vec<Face>,
@@ -179,6 +183,32 @@ pub fn bundled_dir() -> Option<PathBuf> {
     }
     let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
     has_fonts(&built).then_some(built)
+}
+
+/// The system's font files, sorted by path, and their bytes: read the first
+/// time a book needs them, then shared by every book of the process.
+fn system_fonts() -> &'static [(PathBuf, Arc<Vec<u8>>)] {
+    static SYSTEM: std::sync::OnceLock<Vec<(PathBuf, Arc<Vec<u8>>)>> = std::sync::OnceLock::new();
+    SYSTEM.get_or_init(|| {
+        let mut system = fontdb::Database::new();
+        system.load_system_fonts();
+        let mut files: Vec<PathBuf> = system
+            .faces()
+            .filter_map(|f| match &f.source {
+                fontdb::Source::File(p) => Some(p.clone()),
+                _ => None,
+            })
+            .collect();
+        files.sort();
+        files.dedup();
+        files
+            .into_iter()
+            .filter_map(|file| {
+                let bytes = std::fs::read(&file).ok()?;
+                Some((file, Arc::new(bytes)))
+            })
+            .collect()
+    })
 }
 
 /// Font files of a folder, sorted by name so that the order (and so the
@@ -256,9 +286,24 @@ impl FontBook {
     }
 
     fn load_file(&mut self, path: &Path, origin: &'static str) -> Result<(), crate::Error> {
-        let bytes =
-            std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), &e))?;
-        self.add_data(Arc::new(bytes), path, origin);
+        // Books with different choices (a batch's settings) share the bytes
+        // of the files they have in common.
+        static READ: std::sync::Mutex<BTreeMap<PathBuf, Arc<Vec<u8>>>> =
+            std::sync::Mutex::new(BTreeMap::new());
+        let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
+        let bytes = match read.get(path) {
+            Some(bytes) => bytes.clone(),
+            None => {
+                let bytes = Arc::new(
+                    std::fs::read(path)
+                        .map_err(|e| crate::Error::io(path.display().to_string(), &e))?,
+                );
+                read.insert(path.to_path_buf(), bytes.clone());
+                bytes
+            }
+        };
+        drop(read);
+        self.add_data(bytes, path, origin);
         Ok(())
     }
 
@@ -299,29 +344,18 @@ impl FontBook {
     }
 
     /// Loads the system's fonts once, in a stable order (by path and index).
+    /// Their files are listed and read once a process: books of a batch
+    /// share the bytes.
     fn load_system(&mut self) {
         if self.system_loaded || !self.system_allowed {
             return;
         }
         self.system_loaded = true;
-        let mut system = fontdb::Database::new();
-        system.load_system_fonts();
-        let mut files: Vec<PathBuf> = system
-            .faces()
-            .filter_map(|f| match &f.source {
-                fontdb::Source::File(p) => Some(p.clone()),
-                _ => None,
-            })
-            .collect();
-        files.sort();
-        files.dedup();
-        for file in files {
-            if self.faces.iter().any(|f| f.path == file) {
+        for (file, bytes) in system_fonts() {
+            if self.faces.iter().any(|f| f.path == *file) {
                 continue;
             }
-            if let Ok(bytes) = std::fs::read(&file) {
-                self.add_data(Arc::new(bytes), &file, "system");
-            }
+            self.add_data(bytes.clone(), file, "system");
         }
     }
 

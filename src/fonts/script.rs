@@ -14,6 +14,16 @@ pub enum Class {
     Cjk,
 }
 
+impl Class {
+    /// The name on the command line (`--font body.cjk=…`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Latin => "latin",
+            Class::Cjk => "cjk",
+        }
+    }
+}
+
 /// A Han, kana or bopomofo letter.
 pub fn is_cjk_letter(c: char) -> bool {
     !c.is_ascii()

@@ -101,6 +101,8 @@ fn front_matter(lines: &[&str]) -> Result<(Meta, usize), MarkdownError> {
         match key.trim() {
             "title" => meta.title = Some(value),
             "date" => meta.date = Some(value),
+            "publisher" => meta.publisher = Some(value),
+            "rights" => meta.rights = Some(value),
             "author" if !value.is_empty() => meta.authors.push(value),
             _ => {}
         }
@@ -283,6 +285,15 @@ mod tests {
         );
         assert_eq!(en.blocks[1].kind.text(), "A bullet with a * star");
         assert_eq!(en.blocks[0].provenance.spans[0].first_line, 16);
+    }
+
+    #[test]
+    fn publisher_and_rights_round_trip() {
+        let text = "---\ntitle: \"T\"\npublisher: \"MERICS\"\nrights: \"CC BY 4.0\"\n---\n\n::: {lang=en}\nText.\n:::\n";
+        let document = read_markdown(text).unwrap();
+        assert_eq!(document.meta.publisher.as_deref(), Some("MERICS"));
+        assert_eq!(document.meta.rights.as_deref(), Some("CC BY 4.0"));
+        assert_eq!(to_markdown(&document), text);
     }
 
     #[test]

@@ -347,7 +347,7 @@ thread_local! {
 ///
 /// The hook is process-wide, so instead of swapping it per call (racy with other threads)
 /// we install one wrapper once that stays silent only on threads inside `quietly`.
-fn quietly<R>(f: impl FnOnce() -> R) -> Result<R, String> {
+pub(crate) fn quietly<R>(f: impl FnOnce() -> R) -> Result<R, String> {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let previous = panic::take_hook();

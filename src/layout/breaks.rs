@@ -48,9 +48,15 @@ pub fn opportunities(text: &str) -> Vec<Break> {
 
 fn dictionary(lang: &str) -> Option<&'static Standard> {
     static EN: OnceLock<Option<Standard>> = OnceLock::new();
+    static EN_GB: OnceLock<Option<Standard>> = OnceLock::new();
     static FR: OnceLock<Option<Standard>> = OnceLock::new();
     static ES: OnceLock<Option<Standard>> = OnceLock::new();
-    let (cell, language) = match lang.split('-').next().unwrap_or(lang) {
+    let mut parts = lang.split('-');
+    let primary = parts.next().unwrap_or(lang);
+    // British English has its own patterns; any other English takes the US ones.
+    let british = parts.any(|p| p.eq_ignore_ascii_case("GB"));
+    let (cell, language) = match primary {
+        "en" if british => (&EN_GB, Language::EnglishGB),
         "en" => (&EN, Language::EnglishUS),
         "fr" => (&FR, Language::French),
         "es" => (&ES, Language::Spanish),
@@ -78,6 +84,19 @@ pub fn hyphenation_points(word: &str, lang: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn british_english_has_its_own_patterns() {
+        assert!(dictionary("en-GB").is_some());
+        assert!(!std::ptr::eq(
+            dictionary("en-GB").unwrap(),
+            dictionary("en-US").unwrap()
+        ));
+        assert!(std::ptr::eq(
+            dictionary("en").unwrap(),
+            dictionary("en-US").unwrap()
+        ));
+    }
 
     fn lines_may_start_at(text: &str) -> Vec<&str> {
         opportunities(text)

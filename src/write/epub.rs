@@ -576,6 +576,9 @@ pub fn write_epub(
         builder.add_author(escape(author));
     }
     builder.set_languages(langs.iter().map(|l| escape(l)).collect());
+    if let Some(rights) = &document.meta.rights {
+        builder.set_license(escape(rights));
+    }
     builder.set_generator(crate::write::pdf::producer());
     builder.set_toc_name(toc_name);
     let uuid = identifier(document, edition);
@@ -632,6 +635,7 @@ pub fn write_epub(
             lang: lang.clone(),
             title: book_title,
             title_lang,
+            publisher: document.meta.publisher.clone(),
             modified,
         },
     )?;
@@ -831,6 +835,8 @@ struct Fixes {
     /// The title (for the NCX) and its language (for `dc:title`).
     title: String,
     title_lang: String,
+    /// `dc:publisher`, which epub-builder does not write.
+    publisher: Option<String>,
     /// Seconds since the Unix epoch: the timestamp of every zip entry.
     modified: i64,
 }
@@ -866,7 +872,7 @@ fn finish(raw: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
         Ok(())
     };
     edit("OEBPS/content.opf", &|text| {
-        fix_opf(text, &fixes.title_lang)
+        fix_opf(text, &fixes.title_lang, fixes.publisher.as_deref())
     })?;
     edit("OEBPS/nav.xhtml", &|text| fix_nav(text, &fixes.lang))?;
     edit("OEBPS/toc.ncx", &|text| {
@@ -909,11 +915,15 @@ fn zip_time(seconds: i64) -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// `content.opf`: unique ids, guide titles escaped once, the title's language.
-fn fix_opf(text: &str, title_lang: &str) -> String {
+/// `content.opf`: unique ids, guide titles escaped once, the title's
+/// language, the publisher.
+fn fix_opf(text: &str, title_lang: &str, publisher: Option<&str>) -> String {
+    let publisher = publisher.map_or_else(String::new, |p| {
+        format!("<dc:publisher>{}</dc:publisher>\n    ", escape(p))
+    });
     let text = text.replacen(
         "<dc:title>",
-        &format!("<dc:title xml:lang=\"{}\">", escape(title_lang)),
+        &format!("{publisher}<dc:title xml:lang=\"{}\">", escape(title_lang)),
         1,
     );
     let mut out = String::with_capacity(text.len());
@@ -1056,8 +1066,10 @@ mod tests {
 
     #[test]
     fn the_opf_has_unique_ids() {
-        let opf = "<dc:language id=\"epub-creator-0\">en</dc:language>\n<dc:creator id=\"epub-creator-0\">A</dc:creator>\n<reference type=\"text\" title=\"R&amp;amp;D\" href=\"x\"/>";
-        let fixed = fix_opf(opf, "en");
+        let opf = "<dc:title>T</dc:title>\n<dc:language id=\"epub-creator-0\">en</dc:language>\n<dc:creator id=\"epub-creator-0\">A</dc:creator>\n<reference type=\"text\" title=\"R&amp;amp;D\" href=\"x\"/>";
+        let fixed = fix_opf(opf, "en", Some("P & Q"));
+        assert!(fixed.contains("<dc:publisher>P &amp; Q</dc:publisher>"));
+        assert!(fixed.contains("<dc:title xml:lang=\"en\">T</dc:title>"));
         assert_eq!(fixed.matches("id=\"epub-creator-0\"").count(), 1);
         assert!(fixed.contains("<dc:language>en</dc:language>"));
         assert!(fixed.contains("title=\"R&amp;D\""));
@@ -1092,6 +1104,8 @@ mod tests {
         Document {
             meta: Meta {
                 title: Some("Back to the Future?".into()),
+                publisher: None,
+                rights: None,
                 authors: vec!["MERICS".into()],
                 date: Some("2024-07-04".into()),
                 languages: vec!["en".into(), "zh".into()],

@@ -5,6 +5,15 @@
 //! 2. Extract + clean of every corpus PDF by `offprint clean X.pdf`, next to
 //!    `pdftotext X.pdf` on the same files in the same run, as pages per
 //!    second and a ratio (this machine is noisy: only the ratio means much).
+//! 3. Batch: 50 copies of the public corpus (`fixtures/corpus`, linked into
+//!    a temporary folder) to every format and edition by one `offprint
+//!    convert` with `--jobs 1` and with `--jobs 2`: documents per second,
+//!    the speed-up from the second core (target ≥ 1.8×), the peak memory
+//!    (target < 300 MB) and whether both runs wrote the same bytes; then,
+//!    where installed, pandoc (Markdown → DOCX, → EPUB) and LibreOffice
+//!    (DOCX → PDF) on the same documents, as ratios.
+//!
+//! `cargo xtask bench batch` runs only the third.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -13,7 +22,16 @@ use std::time::{Duration, Instant};
 /// Timed runs per file and tool; the best one counts.
 const RUNS: usize = 3;
 
-pub fn run() -> Result<(), String> {
+pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
+    let only_batch = match args.next().as_deref() {
+        None => false,
+        Some("batch") => true,
+        Some(other) => return Err(format!("bench: unknown part {other:?} (batch)")),
+    };
+    if only_batch {
+        build_release()?;
+        return crate::batch_bench::run(Path::new("target/release/offprint"));
+    }
     let status = super::cargo()
         .args([
             "bench",
@@ -29,6 +47,12 @@ pub fn run() -> Result<(), String> {
     if !status.success() {
         return Err("the cleaning or editions benchmark failed".into());
     }
+    build_release()?;
+    pdf_against_pdftotext(Path::new("target/release/offprint"))?;
+    crate::batch_bench::run(Path::new("target/release/offprint"))
+}
+
+fn build_release() -> Result<(), String> {
     let status = super::cargo()
         .args(["build", "--release", "--quiet", "--package", "offprint"])
         .status()
@@ -36,7 +60,7 @@ pub fn run() -> Result<(), String> {
     if !status.success() {
         return Err("the release build failed".into());
     }
-    pdf_against_pdftotext(Path::new("target/release/offprint"))
+    Ok(())
 }
 
 fn corpus_pdfs() -> Result<Vec<PathBuf>, String> {

@@ -4,6 +4,7 @@
 //! - `bench`: cleaning throughput and linearity, extract + clean of the
 //!   corpus PDFs next to `pdftotext`, and the time and size of the brief's
 //!   five PDF editions (release build).
+//! - `dist`: shell completions and man pages in `target/dist/`.
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
 //! - `validate`: checks every PDF edition with qpdf and poppler, and every
@@ -11,7 +12,9 @@
 //!   with epubcheck and headless Chromium.
 
 mod bad;
+mod batch_bench;
 mod bench;
+mod dist;
 mod eval;
 mod fonts;
 mod validate;
@@ -23,12 +26,13 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     let result = match task.as_deref() {
         Some("bad") => bad::run(std::env::args().skip(2)),
-        Some("bench") => bench::run(),
+        Some("bench") => bench::run(std::env::args().skip(2)),
+        Some("dist") => dist::run(std::env::args().skip(2)),
         Some("eval") => eval::run(std::env::args().skip(2)),
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions (release build)\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };

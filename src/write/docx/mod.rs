@@ -628,6 +628,7 @@ pub fn write_docx(
             creators: document.meta.authors.clone(),
             language: options.locales.of(&edition_lang),
             created: super::pdf::creation_date(),
+            publisher: document.meta.publisher.clone(),
         },
         default_lang: Lang {
             val: options.locales.of(&edition_lang),

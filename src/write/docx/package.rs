@@ -50,6 +50,8 @@ pub struct CoreProperties {
     pub language: String,
     /// Created and modified, seconds since the Unix epoch.
     pub created: i64,
+    /// The publisher, as the extended properties' `Company`.
+    pub publisher: Option<String>,
 }
 
 /// Which face of a font family an embedded file is.
@@ -194,7 +196,7 @@ pub fn finish(docx: &[u8], parts: &PackageParts) -> Result<Vec<u8>, String> {
                 let xml = one_normal_style(&text()?);
                 default_lang(&xml, &parts.default_lang)?.into_bytes()
             }
-            "docProps/app.xml" => app_xml().into_bytes(),
+            "docProps/app.xml" => app_xml(parts.core.publisher.as_deref()).into_bytes(),
             "word/settings.xml" => {
                 settings(&text()?, !font_files.is_empty(), parts.update_fields)?.into_bytes()
             }
@@ -316,9 +318,11 @@ fn one_normal_style(xml: &str) -> String {
     }
 }
 
-fn app_xml() -> String {
+fn app_xml(publisher: Option<&str>) -> String {
+    let company =
+        publisher.map_or_else(String::new, |p| format!("<Company>{}</Company>", escape(p)));
     format!(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>{}</Application></Properties>"#,
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"><Application>{}</Application>{company}</Properties>"#,
         escape(&crate::write::pdf::producer())
     )
 }
