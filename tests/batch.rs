@@ -47,6 +47,15 @@ fn all_formats() -> String {
         .join(",")
 }
 
+/// The text of one part of a zip package (DOCX, EPUB).
+fn zip_part(path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+    text
+}
+
 /// Every file under `dir` (relative path → bytes), hidden ones included.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(base: &Path, dir: &Path, into: &mut BTreeMap<String, Vec<u8>>) {
@@ -706,7 +715,7 @@ fn settings_come_from_folder_sidecar_and_meta() {
             "convert",
             "in",
             "--to",
-            "md,json,pdf",
+            "md,json,pdf,docx,epub",
             "--edition",
             "combined,en",
             "--out",
@@ -739,6 +748,18 @@ fn settings_come_from_folder_sidecar_and_meta() {
         text.contains("/MediaBox[0 0 612 792]"),
         "letter paper from offprint.toml"
     );
+    // The publisher and rights reach the EPUB's and DOCX's metadata, the
+    // paper the DOCX's page size (twentieths of a point).
+    let opf = zip_part(&dir.join("out/sub/b.epub"), "OEBPS/content.opf");
+    assert!(opf.contains("<dc:publisher>MERICS</dc:publisher>"), "{opf}");
+    assert!(
+        opf.contains("<dc:rights>All rights reserved</dc:rights>"),
+        "{opf}"
+    );
+    let app = zip_part(&dir.join("out/sub/b.docx"), "docProps/app.xml");
+    assert!(app.contains("<Company>MERICS</Company>"), "{app}");
+    let body = zip_part(&dir.join("out/sub/b.docx"), "word/document.xml");
+    assert!(body.contains("w:w=\"12240\""), "letter paper in the DOCX");
     // --paper wins over the files; a broken sidecar fails its document only.
     std::fs::write(dir.join("in/sub/b.toml"), "colour = \"red\"\n").unwrap();
     let out = offprint_in(

@@ -59,23 +59,25 @@ pub struct Face {
     pub italic: bool,
     /// Where it came from: `bundled`, `font-dir` or `system`.
     pub origin: &'static str,
-    pub data: Arc<Vec<u8>>,
+    /// The font file's bytes, read once a process and kept for its life.
+    pub data: &'static [u8],
+    /// The face parsed for shaping, with rustybuzz's lookup accelerators:
+    /// made once, when the file is loaded, and shared by every book.
+    shaping: Arc<rustybuzz::Face<'static>>,
     pub units_per_em: u16,
     pub ascender: i16,
     pub descender: i16,
 }
 
 impl Face {
-    /// A parsed view for shaping (cheap: tables are read lazily).
-    pub fn shaper(&self) -> rustybuzz::Face<'_> {
-        rustybuzz::Face::from_slice(&self.data, self.index).expect("checked when loaded")
+    /// The face parsed for shaping.
+    pub fn shaper(&self) -> &rustybuzz::Face<'static> {
+        &self.shaping
     }
 
     pub fn covers(&self, c: char) -> bool {
         // ttf-parser's cmap lookup; the face was validated when loaded.
-        ttf_parser::Face::parse(&self.data, self.index)
-            .map(|f| f.glyph_index(c).is_some())
-            .unwrap_or(false)
+        self.shaping.glyph_index(c).is_some()
     }
 
     /// `Noto Serif SC Regular (bundled)`.
@@ -187,8 +189,8 @@ pub fn bundled_dir() -> Option<PathBuf> {
 
 /// The system's font files, sorted by path, and their bytes: read the first
 /// time a book needs them, then shared by every book of the process.
-fn system_fonts() -> &'static [(PathBuf, Arc<Vec<u8>>)] {
-    static SYSTEM: std::sync::OnceLock<Vec<(PathBuf, Arc<Vec<u8>>)>> = std::sync::OnceLock::new();
+fn system_fonts() -> &'static [(PathBuf, &'static [u8])] {
+    static SYSTEM: std::sync::OnceLock<Vec<(PathBuf, &'static [u8])>> = std::sync::OnceLock::new();
     SYSTEM.get_or_init(|| {
         let mut system = fontdb::Database::new();
         system.load_system_fonts();
@@ -205,7 +207,7 @@ fn system_fonts() -> &'static [(PathBuf, Arc<Vec<u8>>)] {
             .into_iter()
             .filter_map(|file| {
                 let bytes = std::fs::read(&file).ok()?;
-                Some((file, Arc::new(bytes)))
+                Some((file, &*bytes.leak()))
             })
             .collect()
     })
@@ -286,19 +288,20 @@ impl FontBook {
     }
 
     fn load_file(&mut self, path: &Path, origin: &'static str) -> Result<(), crate::Error> {
-        // Books with different choices (a batch's settings) share the bytes
-        // of the files they have in common.
-        static READ: std::sync::Mutex<BTreeMap<PathBuf, Arc<Vec<u8>>>> =
+        // A file is read once a process and its bytes kept for the process's
+        // life (a few files, never freed before exit anyway): books with
+        // different choices (a batch's settings) share them, and so do the
+        // faces parsed for shaping.
+        static READ: std::sync::Mutex<BTreeMap<PathBuf, &'static [u8]>> =
             std::sync::Mutex::new(BTreeMap::new());
         let mut read = READ.lock().unwrap_or_else(|e| e.into_inner());
         let bytes = match read.get(path) {
-            Some(bytes) => bytes.clone(),
+            Some(&bytes) => bytes,
             None => {
-                let bytes = Arc::new(
-                    std::fs::read(path)
-                        .map_err(|e| crate::Error::io(path.display().to_string(), &e))?,
-                );
-                read.insert(path.to_path_buf(), bytes.clone());
+                let bytes: &'static [u8] = std::fs::read(path)
+                    .map_err(|e| crate::Error::io(path.display().to_string(), &e))?
+                    .leak();
+                read.insert(path.to_path_buf(), bytes);
                 bytes
             }
         };
@@ -308,20 +311,20 @@ impl FontBook {
     }
 
     /// Adds every face of a font file's bytes; unreadable faces are skipped.
-    fn add_data(&mut self, data: Arc<Vec<u8>>, path: &Path, origin: &'static str) {
+    fn add_data(&mut self, data: &'static [u8], path: &Path, origin: &'static str) {
         let ids = self
             .db
-            .load_font_source(fontdb::Source::Binary(data.clone()));
+            .load_font_source(fontdb::Source::Binary(Arc::new(data)));
         for id in ids {
             let Some(info) = self.db.face(id) else {
                 continue;
             };
-            let Ok(parsed) = ttf_parser::Face::parse(&data, info.index) else {
+            let Ok(parsed) = ttf_parser::Face::parse(data, info.index) else {
                 continue;
             };
-            if rustybuzz::Face::from_slice(&data, info.index).is_none() {
+            let Some(shaping) = rustybuzz::Face::from_slice(data, info.index) else {
                 continue;
-            }
+            };
             self.faces.push(Face {
                 family: info
                     .families
@@ -334,7 +337,8 @@ impl FontBook {
                 bold: info.weight.0 >= 600,
                 italic: info.style != fontdb::Style::Normal,
                 origin,
-                data: data.clone(),
+                data,
+                shaping: Arc::new(shaping),
                 units_per_em: parsed.units_per_em(),
                 ascender: parsed.ascender(),
                 descender: parsed.descender(),
@@ -355,7 +359,7 @@ impl FontBook {
             if self.faces.iter().any(|f| f.path == *file) {
                 continue;
             }
-            self.add_data(bytes.clone(), file, "system");
+            self.add_data(bytes, file, "system");
         }
     }
 

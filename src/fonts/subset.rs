@@ -32,9 +32,9 @@ pub fn subset(face: &Face, glyphs: &BTreeSet<u16>) -> Result<Subset, String> {
     for &gid in glyphs {
         remapper.remap(gid);
     }
-    let bytes = subsetter::subset(&face.data, face.index, &remapper)
+    let bytes = subsetter::subset(face.data, face.index, &remapper)
         .map_err(|e| format!("cannot subset {}: {e}", face.post_script_name))?;
-    let parsed = ttf_parser::Face::parse(&face.data, face.index)
+    let parsed = ttf_parser::Face::parse(face.data, face.index)
         .map_err(|e| format!("cannot read {}: {e}", face.post_script_name))?;
     let mut remap = BTreeMap::new();
     let mut advances = BTreeMap::new();
@@ -108,7 +108,7 @@ const FS_NO_SUBSETTING: u16 = 0x0100;
 /// License, which allows embedding, subsetting and editing whatever the
 /// `fsType` bits say.
 pub fn is_ofl(face: &Face) -> bool {
-    let Ok(parsed) = ttf_parser::Face::parse(&face.data, face.index) else {
+    let Ok(parsed) = ttf_parser::Face::parse(face.data, face.index) else {
         return false;
     };
     parsed.names().into_iter().any(|name| {
@@ -129,7 +129,7 @@ pub fn is_ofl(face: &Face) -> bool {
 /// set to the subset's and `fsType` 0 (installable) when the face allows it
 /// or its licence is the OFL.
 pub fn installable(face: &Face, chars: &BTreeSet<char>) -> Result<Installable, NotEmbeddable> {
-    let parsed = ttf_parser::Face::parse(&face.data, face.index).map_err(|e| {
+    let parsed = ttf_parser::Face::parse(face.data, face.index).map_err(|e| {
         NotEmbeddable::Broken(format!("cannot read {}: {e}", face.post_script_name))
     })?;
     if parsed.tables().glyf.is_none() {
@@ -362,7 +362,7 @@ mod tests {
     fn a_subset_keeps_only_the_glyphs_asked_for() {
         let book = FontBook::new(&FontOptions::default()).unwrap();
         let face = book.face(book.primary(Role::Body, Class::Cjk).unwrap());
-        let parsed = ttf_parser::Face::parse(&face.data, face.index).unwrap();
+        let parsed = ttf_parser::Face::parse(face.data, face.index).unwrap();
         let glyphs: BTreeSet<u16> = "社会工作"
             .chars()
             .map(|c| parsed.glyph_index(c).unwrap().0)
@@ -391,7 +391,7 @@ mod tests {
             let chars: BTreeSet<char> = text.chars().chain(['\u{10FFFD}']).collect();
             let sub = installable(face, &chars).unwrap();
             let small = ttf_parser::Face::parse(&sub.bytes, 0).unwrap();
-            let original = ttf_parser::Face::parse(&face.data, face.index).unwrap();
+            let original = ttf_parser::Face::parse(face.data, face.index).unwrap();
             for c in text.chars() {
                 let new = small.glyph_index(c).expect("mapped");
                 assert_ne!(new.0, 0, "{c}");

@@ -591,7 +591,7 @@ pub fn write_docx(
         let face = b.book.face(face_id);
         match installable(face, chars) {
             Ok(sub) => {
-                let parsed = ttf_parser::Face::parse(&face.data, face.index).ok();
+                let parsed = ttf_parser::Face::parse(face.data, face.index).ok();
                 let os2 = parsed.as_ref().and_then(|p| {
                     p.raw_face()
                         .table(ttf_parser::Tag::from_bytes(b"OS/2"))
