@@ -8,7 +8,7 @@ use crate::output::{ensure_not_input, write_atomic};
 use crate::ReadOptions;
 use clap::{Parser, Subcommand, ValueEnum};
 use serde::Serialize;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Parser)]
@@ -807,7 +807,7 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
 
 /// Reads and opens the input, warning about pages that could not be read.
 fn open_input(path: &Path, read: &InputArgs) -> Result<RawDoc, Error> {
-    let bytes = read_bytes(path)?;
+    let bytes = crate::input::read_file(path)?;
     raw_of(path, &bytes, read)
 }
 
@@ -870,23 +870,6 @@ fn run_clean(args: &CleanArgs) -> Result<(), Error> {
         }
     }
     Ok(())
-}
-
-fn read_bytes(path: &Path) -> Result<Vec<u8>, Error> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("-", &e))?;
-        return Ok(bytes);
-    }
-    if path.is_dir() {
-        return Err(Error::new(
-            path.display().to_string(),
-            "is a directory, not a file",
-        ));
-    }
-    std::fs::read(path).map_err(|e| Error::io(path.display().to_string(), &e))
 }
 
 /// The edit report as versioned JSON, with a count per kind.

@@ -22,7 +22,6 @@ use progress::{Reporter, Verbosity};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -601,21 +600,6 @@ struct Context<'a> {
     all_inputs: &'a BTreeSet<PathBuf>,
 }
 
-fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
-    let name = path.display().to_string();
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("-", &e))?;
-        return Ok(bytes);
-    }
-    if path.is_dir() {
-        return Err(Error::new(name, "is a directory, not a file"));
-    }
-    std::fs::read(path).map_err(|e| Error::io(name, &e))
-}
-
 /// Reads, checks, converts and writes one document; never panics.
 fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
     let started = Instant::now();
@@ -632,7 +616,7 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         Ok(settings) => settings,
         Err(why) => return fail(why.clone(), Timing::default()),
     };
-    let bytes = match read_input(&job.file.path) {
+    let bytes = match crate::input::read_file(&job.file.path) {
         Ok(bytes) => bytes,
         Err(e) => return fail(e.reason, Timing::default()),
     };

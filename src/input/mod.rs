@@ -81,6 +81,23 @@ impl From<pdf::PdfText> for RawDoc {
     }
 }
 
+/// The bytes of an input file, or of standard input for `-`.
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, crate::Error> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| crate::Error::io("-", &e))?;
+        return Ok(bytes);
+    }
+    if path.is_dir() {
+        return Err(crate::Error::new(
+            path.display().to_string(),
+            "is a directory, not a file",
+        ));
+    }
+    std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), &e))
+}
+
 /// Names an input for the model: its file name (without folders) and SHA-256.
 pub fn source_of(name: &str, bytes: &[u8]) -> crate::model::Source {
     let file_name = std::path::Path::new(name)

@@ -605,9 +605,11 @@ pub fn write_epub(
         )));
     }
     builder.stylesheet(css.as_bytes()).map_err(error)?;
-    for (_, file, font) in &fonts {
+    // epub-builder lists the fonts in the manifest; their bytes go straight
+    // into the final package (see [`finish`]), so they are deflated once.
+    for (_, file, _) in &fonts {
         builder
-            .add_resource(file, font.bytes.as_slice(), "font/ttf")
+            .add_resource(file, &[][..], "font/ttf")
             .map_err(error)?;
     }
     for page in &pages {
@@ -636,6 +638,10 @@ pub fn write_epub(
             title: book_title,
             title_lang,
             publisher: document.meta.publisher.clone(),
+            fonts: fonts
+                .iter()
+                .map(|(_, file, font)| (format!("OEBPS/{file}"), font.bytes.as_slice()))
+                .collect(),
             modified,
         },
     )?;
@@ -827,7 +833,7 @@ nav a { text-decoration: none; }\n",
 }
 
 /// What [`finish`] needs to know.
-struct Fixes {
+struct Fixes<'a> {
     /// `urn:uuid:…`, for the NCX.
     identifier: String,
     /// The edition's language, for the navigation document and the NCX.
@@ -837,6 +843,9 @@ struct Fixes {
     title_lang: String,
     /// `dc:publisher`, which epub-builder does not write.
     publisher: Option<String>,
+    /// The font files (path in the package, bytes), which epub-builder was
+    /// given empty.
+    fonts: Vec<(String, &'a [u8])>,
     /// Seconds since the Unix epoch: the timestamp of every zip entry.
     modified: i64,
 }
@@ -849,9 +858,10 @@ struct Fixes {
 ///   which it escapes a second time, are escaped once.
 /// - `nav.xhtml`: the edition's `lang`; no landmarks list when it is empty.
 /// - `toc.ncx`: the `dtb:uid` of the identifier, the real `dtb:depth`.
+/// - the fonts: their bytes in place of the empty files epub-builder wrote.
 /// - the zip: `mimetype` first and stored, then every entry in name order,
 ///   deflated, with one fixed timestamp and no extra fields.
-fn finish(raw: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
+fn finish(raw: &[u8], fixes: &Fixes<'_>) -> Result<Vec<u8>, String> {
     let bad = |e: zip::result::ZipError| format!("cannot read back the EPUB: {e}");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(raw)).map_err(bad)?;
     let mut entries: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -878,6 +888,12 @@ fn finish(raw: &[u8], fixes: &Fixes) -> Result<Vec<u8>, String> {
     edit("OEBPS/toc.ncx", &|text| {
         fix_ncx(text, &fixes.identifier, &fixes.lang, &fixes.title)
     })?;
+    for (name, bytes) in &fixes.fonts {
+        let placeholder = entries
+            .get_mut(name)
+            .ok_or_else(|| format!("epub-builder wrote no {name}"))?;
+        *placeholder = bytes.to_vec();
+    }
 
     let time = zip_time(fixes.modified);
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -159,6 +159,7 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
     lo.prune_objects();
     lo.renumber_objects();
     compress_streams(&mut lo)?;
+    set_identifier(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
@@ -258,8 +259,8 @@ pub fn pdf_date(seconds: i64) -> String {
     )
 }
 
-/// Finishes printpdf's document: information dictionary, `/Lang`, the
-/// outline, and a file identifier from the content.
+/// Finishes printpdf's document: information dictionary, `/Lang` and the
+/// outline.
 fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Result<(), String> {
     doc.version = "1.7".into();
     let date = Object::String(pdf_date(info.created).into_bytes(), StringFormat::Literal);
@@ -304,8 +305,12 @@ fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Res
         Dictionary::from_iter(vec![("DisplayDocTitle", Object::Boolean(true))]),
     );
 
-    // The identifier: a hash of every object, so it changes with the content
-    // and never with the time or the run.
+    Ok(())
+}
+
+/// The file identifier: a hash of every object (streams compressed), so it
+/// changes with the content and never with the time or the run.
+fn set_identifier(doc: &mut pdf_lopdf::Document) {
     let mut hasher = Sha256::new();
     for (id, object) in &doc.objects {
         hasher.update(format!("{id:?}").as_bytes());
@@ -320,7 +325,6 @@ fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Res
     let digest = hasher.finalize()[..16].to_vec();
     let id = Object::String(digest, StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    Ok(())
 }
 
 /// The outline: a section (depth 0) holds the headings that follow it; a
