@@ -13,7 +13,7 @@ use crate::fonts::{FontBook, Role};
 use crate::model::{BlockKind, Document};
 use paragraph::{Line, Setter, TextStyle};
 use shape::Shaper;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Paper sizes, in points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -411,33 +411,26 @@ fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f
     layout
 }
 
-/// Running header (the title, from page 2 on) and footer (page number).
+/// Running header (from page 2 on) and footer (page number). The header is
+/// the document's title; a document without one is headed, page by page,
+/// by its current top-level heading (so a page of French text is not headed
+/// by the Chinese title that opened the document).
 fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, setter: &mut Setter) {
     let (page_width, _) = design.paper.size();
     let measure = page_width - 2.0 * design.margin_side;
-    let title = running_title(document);
-    let lang = first_lang(document);
-    let style = TextStyle {
-        role: Role::Heading,
-        size: design.furniture_size,
-        lang,
-        justify: false,
-        hyphenate: false,
-    };
-    let header = title.and_then(|t| setter.set(&t, &style, f32::MAX).into_iter().next());
-    let header = header.map(|mut line| {
-        // One line only: cut with an ellipsis if the title is too long.
-        if line.width > measure {
-            line.glyphs.retain(|g| g.x < measure - 12.0);
-            line.width = measure;
-        }
-        line
-    });
+    let heads = running_heads(document, layout);
+    let mut set_heads: BTreeMap<String, Option<Line>> = BTreeMap::new();
     let header_base = layout.height - design.margin_top + 30.0;
     let footer_base = design.margin_bottom - 36.0;
+    let folio_style = furniture_style(design, first_lang(document));
     for (n, page) in layout.pages.iter_mut().enumerate() {
-        if n > 0 {
-            if let Some(line) = &header {
+        let head = heads.get(n).cloned().flatten();
+        if let (true, Some(head)) = (n > 0, head) {
+            let line = set_heads.entry(head.clone()).or_insert_with(|| {
+                let style = furniture_style(design, head_language(document, &head));
+                set_head(setter, &head, &style, measure)
+            });
+            if let Some(line) = line {
                 page.lines.push(Placed {
                     x: (page_width - line.width) / 2.0,
                     baseline: header_base,
@@ -450,7 +443,11 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
             }
         }
         let folio = (n + 1).to_string();
-        if let Some(line) = setter.set(&folio, &style, f32::MAX).into_iter().next() {
+        if let Some(line) = setter
+            .set(&folio, &folio_style, f32::MAX)
+            .into_iter()
+            .next()
+        {
             page.lines.push(Placed {
                 x: (page_width - line.width) / 2.0,
                 baseline: footer_base,
@@ -458,6 +455,77 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
                 block: None,
             });
         }
+    }
+}
+
+/// The running head of each page: the title, else the last top-level
+/// heading begun on or before the page (the first one before any has begun).
+fn running_heads(document: &Document, layout: &Layout) -> Vec<Option<String>> {
+    if let Some(title) = &document.meta.title {
+        return vec![Some(title.clone()); layout.pages.len()];
+    }
+    let top = layout
+        .outline
+        .iter()
+        .map(|e| e.depth)
+        .filter(|&d| d > 0)
+        .min();
+    let headings: Vec<&OutlineEntry> = layout
+        .outline
+        .iter()
+        .filter(|e| Some(e.depth) == top)
+        .collect();
+    (0..layout.pages.len())
+        .map(|n| {
+            headings
+                .iter()
+                .rev()
+                .find(|e| e.page <= n)
+                .or(headings.first())
+                .map(|e| e.title.clone())
+        })
+        .collect()
+}
+
+/// A running head on one line: a head too long for the measure loses words
+/// from its end and takes an ellipsis.
+fn set_head(setter: &mut Setter, head: &str, style: &TextStyle, measure: f32) -> Option<Line> {
+    let words: Vec<&str> = head.split_whitespace().collect();
+    let mut line = setter.set(head, style, f32::MAX).into_iter().next()?;
+    let mut kept = words.len();
+    while line.width > measure && kept > 1 {
+        kept -= 1;
+        let shorter = format!("{}\u{2026}", words[..kept].join(" "));
+        line = setter.set(&shorter, style, f32::MAX).into_iter().next()?;
+    }
+    if line.width > measure {
+        // One word wider than the page: cut it at the measure.
+        line.glyphs.retain(|g| g.x < measure);
+        line.width = measure;
+    }
+    Some(line)
+}
+
+/// The language a running head is set in: the document's CJK language for
+/// a head with Han or kana, else the language the document opens in.
+fn head_language(document: &Document, head: &str) -> String {
+    let cjk = head.chars().any(crate::fonts::script::is_cjk_letter);
+    document
+        .meta
+        .languages
+        .iter()
+        .find(|l| cjk && crate::fonts::script::is_east_asian_lang(l))
+        .cloned()
+        .unwrap_or_else(|| first_lang(document))
+}
+
+fn furniture_style(design: &Design, lang: String) -> TextStyle {
+    TextStyle {
+        role: Role::Heading,
+        size: design.furniture_size,
+        lang,
+        justify: false,
+        hyphenate: false,
     }
 }
 
@@ -548,5 +616,79 @@ mod tests {
             assert!(order.windows(2).all(|w| w[0] <= w[1]));
             assert_eq!(order.last(), Some(&(blocks.len() - 1)));
         }
+    }
+
+    #[test]
+    fn a_document_without_a_title_is_headed_by_its_current_heading() {
+        let section = |lang: &str, heading: &str, sentence: &str| Section {
+            lang: lang.into(),
+            label: None,
+            blocks: vec![
+                Block {
+                    lang: lang.into(),
+                    ..block(BlockKind::Heading {
+                        level: 1,
+                        text: heading.into(),
+                    })
+                },
+                Block {
+                    lang: lang.into(),
+                    ..block(BlockKind::Paragraph {
+                        text: sentence.repeat(400),
+                    })
+                },
+            ],
+        };
+        let mut document = Document {
+            meta: Meta::default(),
+            sections: vec![
+                section("zh", "回到未来", "社会工作部成立了。"),
+                section("fr", "Retour vers le futur", "Le département a été créé. "),
+            ],
+        };
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        let design = Design::new(Paper::A4);
+        let head_of = |layout: &Layout, n: usize| -> String {
+            let header = layout.pages[n]
+                .lines
+                .iter()
+                .find(|l| l.block.is_none() && l.baseline > layout.height - design.margin_top)
+                .expect("a running header");
+            header.line.glyphs.iter().map(|g| g.text.as_str()).collect()
+        };
+        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        let french = layout
+            .outline
+            .iter()
+            .find(|e| e.title.starts_with("Retour"))
+            .unwrap()
+            .page;
+        assert!(french >= 2 && french + 1 < layout.pages.len());
+        assert!(!layout.pages[0]
+            .lines
+            .iter()
+            .any(|l| l.block.is_none() && l.baseline > layout.height - design.margin_top));
+        assert_eq!(head_of(&layout, 1), "回到未来");
+        assert_eq!(head_of(&layout, french + 1), "Retour vers le futur");
+        // A heading too long for the measure is cut at a word, with an ellipsis.
+        document.sections[1].blocks[0].kind = BlockKind::Heading {
+            level: 1,
+            text: "Retour vers le futur ".repeat(12),
+        };
+        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        let head = head_of(&layout, french + 1);
+        let kept = head.strip_suffix('\u{2026}').expect("an ellipsis");
+        assert!(kept.starts_with("Retour vers le futur Retour"), "{head}");
+        assert!(
+            "Retour vers le futur "
+                .repeat(12)
+                .starts_with(&format!("{kept} ")),
+            "cut at a word: {head}"
+        );
+        // A title heads every page.
+        document.meta.title = Some("Back".into());
+        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        assert_eq!(head_of(&layout, french + 1), "Back");
     }
 }
