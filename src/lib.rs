@@ -7,7 +7,7 @@
 //!
 //! ```
 //! let options = offprint::ReadOptions::default();
-//! let raw = offprint::read_input("brief.txt", b"Executive Summary\n\n1. First point.\n", &options).unwrap();
+//! let raw = offprint::read_input("brief.txt", b"Key Findings\n\n1. First point.\n", &options).unwrap();
 //! let cleaned = offprint::clean::clean(&raw);
 //! let markdown = offprint::export::md::to_markdown(&cleaned.document);
 //! assert!(markdown.contains("1. First point."));

@@ -118,7 +118,7 @@ mod tests {
         assert_eq!(width("中文"), 4);
         assert!(is_mostly_cjk("尽管中国共产党 (CPC) 进行"));
         assert!(!is_mostly_cjk("Communist Party (中共)"));
-        assert!(is_all_caps("RETOUR VERS LE FUTUR? DÉPARTEMENT", 3));
+        assert!(is_all_caps("VERS UN AVENIR? COMITÉ RÉGIONAL", 3));
         assert!(!is_all_caps("COVID-19 lockdown", 3));
         assert!(!is_all_caps("A1", 3));
         assert!(!is_all_caps("中国共产党 (CPC)", 2));

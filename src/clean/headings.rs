@@ -1,4 +1,4 @@
-//! Headings: short lines that stand alone (`Executive Summary`), titles in
+//! Headings: short lines that stand alone (`Key Findings`), titles in
 //! capitals wrapped over several lines, and a translated section's title.
 
 use super::chars::{ends_sentence, is_all_caps, is_cjk};
@@ -129,15 +129,15 @@ mod tests {
     #[test]
     fn heading_text_shapes() {
         for yes in [
-            "Executive Summary",
+            "Key Findings",
             "Article 1",
-            "回到未来？新的中共中央社会工作部",
-            "¿REGRESO AL FUTURO?",
+            "展望未来？新的城市规划委员会",
+            "¿HACIA DÓNDE VAMOS?",
         ] {
             assert!(looks_like_heading(yes), "{yes}");
         }
         for no in [
-            "Date of Publication: 4 July 2024",
+            "Date of Release: 9 March 2021",
             "(Click on the link)",
             "Now, therefore,",
             "it continues",
@@ -152,7 +152,7 @@ mod tests {
     fn short_line_after_a_sentence_and_before_a_gap_is_a_heading() {
         let long =
             "This is a long line of body text that runs all the way to the measure of the page";
-        let lines = flow_lines(&format!("{long}\nends here.\nExecutive Summary\n\n\n1. First item of the list that is long enough to be body"));
+        let lines = flow_lines(&format!("{long}\nends here.\nKey Findings\n\n\n1. First item of the list that is long enough to be body"));
         let flow = Flow::new(&lines);
         assert_eq!(heading_lines(&flow, 2, false), 1);
         assert_eq!(heading_lines(&flow, 1, false), 0);
@@ -172,8 +172,8 @@ mod tests {
     #[test]
     fn capitals_wrapped_over_two_lines_make_one_heading() {
         let long =
-            "Bien qu’il ait façonné la société pendant près de 75 ans, le Parti communiste chinois";
-        let lines = flow_lines(&format!("RETOUR VERS LE FUTUR? LE NOUVEAU DÉPARTEMENT CENTRAL DU\nTRAVAIL SOCIAL DU PARTI\n\n{long}\n{long}\nend."));
+            "Depuis près de trente ans, la commission régionale organise la planification des villes";
+        let lines = flow_lines(&format!("VERS UN AVENIR COMMUN? LE NOUVEAU COMITÉ RÉGIONAL DE LA\nPLANIFICATION DES VILLES\n\n{long}\n{long}\nend."));
         let flow = Flow::new(&lines);
         assert_eq!(heading_lines(&flow, 0, false), 2);
     }

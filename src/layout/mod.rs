@@ -642,7 +642,7 @@ mod tests {
         let mut document = Document {
             meta: Meta::default(),
             sections: vec![
-                section("zh", "回到未来", "社会工作部成立了。"),
+                section("zh", "展望未来", "城市规划委员会成立了。"),
                 section("fr", "Retour vers le futur", "Le département a été créé. "),
             ],
         };
@@ -669,7 +669,7 @@ mod tests {
             .lines
             .iter()
             .any(|l| l.block.is_none() && l.baseline > layout.height - design.margin_top));
-        assert_eq!(head_of(&layout, 1), "回到未来");
+        assert_eq!(head_of(&layout, 1), "展望未来");
         assert_eq!(head_of(&layout, french + 1), "Retour vers le futur");
         // A heading too long for the measure is cut at a word, with an ellipsis.
         document.sections[1].blocks[0].kind = BlockKind::Heading {
