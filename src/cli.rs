@@ -46,12 +46,12 @@ pub enum Command {
     /// EPUB and Markdown, JSON or text, the combined document and one per
     /// language, in parallel, skipping what is up to date.
     #[command(after_help = "Examples:
-  offprint convert brief.txt                      every edition as PDF in .
+  offprint convert brief.txt                      every edition as PDF, DOCX and EPUB in .
   offprint convert brief.pdf --out out --to pdf,md
   offprint convert brief.txt --out out --to epub  out/brief.epub, out/brief.en.epub, …
   offprint convert brief.txt --edition en,zh --paper letter
   offprint convert brief.txt --to docx --toc --locale en=en-US
-  offprint convert brief.txt --meta title=\"Back to the future?\" --meta author=MERICS
+  offprint convert brief.txt --meta title=\"Annual Report\" --meta author=\"A. Writer\"
   offprint convert docs/ --out editions --json summary.json
   offprint convert 'reports/**/*.pdf' --out editions --jobs 4
   offprint convert docs/ --out editions --shard 2/3      the second of three shares
