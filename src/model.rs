@@ -46,6 +46,20 @@ pub struct Meta {
     pub source: Option<Source>,
 }
 
+impl Meta {
+    /// The line under an edition's title: the authors and the date,
+    /// separated by middle dots; `None` when there are neither.
+    pub fn byline(&self) -> Option<String> {
+        let parts: Vec<&str> = self
+            .authors
+            .iter()
+            .map(String::as_str)
+            .chain(self.date.as_deref())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" · "))
+    }
+}
+
 /// The file a document was cleaned from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
@@ -137,5 +151,23 @@ impl Document {
     /// Every block in reading order.
     pub fn blocks(&self) -> impl Iterator<Item = &Block> {
         self.sections.iter().flat_map(|s| s.blocks.iter())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_byline_joins_authors_and_date() {
+        let mut meta = Meta::default();
+        assert_eq!(meta.byline(), None);
+        meta.date = Some("2024-01-31".into());
+        assert_eq!(meta.byline().as_deref(), Some("2024-01-31"));
+        meta.authors = vec!["A. Writer".into(), "B. Editor".into()];
+        assert_eq!(
+            meta.byline().as_deref(),
+            Some("A. Writer · B. Editor · 2024-01-31")
+        );
     }
 }

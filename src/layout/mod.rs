@@ -183,14 +183,7 @@ pub fn typeset(
             keep_with_next: true,
             outline: Vec::new(),
         });
-        let byline: Vec<String> = document
-            .meta
-            .authors
-            .iter()
-            .cloned()
-            .chain(document.meta.date.clone())
-            .collect();
-        if !byline.is_empty() {
+        if let Some(byline) = document.meta.byline() {
             let style = TextStyle {
                 role: Role::Body,
                 size: design.body_size,
@@ -198,7 +191,7 @@ pub fn typeset(
                 justify: false,
                 hyphenate: false,
             };
-            let lines = setter.set(&byline.join(" · "), &style, measure);
+            let lines = setter.set(&byline, &style, measure);
             chunks.push(Chunk {
                 lines: lines.into_iter().map(|l| (0.0, l)).collect(),
                 leading: design.body_leading,

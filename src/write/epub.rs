@@ -370,17 +370,10 @@ pub fn write_epub(
             "<h1 class=\"title\">{}</h1>\n",
             usage.inline(title, Role::Heading, &title_lang, &cjk_lang)
         ));
-        let byline: Vec<String> = document
-            .meta
-            .authors
-            .iter()
-            .cloned()
-            .chain(document.meta.date.clone())
-            .collect();
-        if !byline.is_empty() {
+        if let Some(byline) = document.meta.byline() {
             body.push_str(&format!(
                 "<p class=\"byline\">{}</p>\n",
-                usage.inline(&byline.join(" · "), Role::Body, &title_lang, &cjk_lang)
+                usage.inline(&byline, Role::Body, &title_lang, &cjk_lang)
             ));
         }
         body.push_str("</section>\n");

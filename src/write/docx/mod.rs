@@ -378,15 +378,8 @@ pub fn write_docx(
             .into_iter()
             .fold(Paragraph::new().style(TITLE), Paragraph::add_run);
         b.push(p, &first_lang);
-        let byline: Vec<String> = document
-            .meta
-            .authors
-            .iter()
-            .cloned()
-            .chain(document.meta.date.clone())
-            .collect();
-        if !byline.is_empty() {
-            let runs = b.runs(&byline.join(" · "), Role::Body, &first_lang);
+        if let Some(byline) = document.meta.byline() {
+            let runs = b.runs(&byline, Role::Body, &first_lang);
             let p = runs
                 .into_iter()
                 .fold(Paragraph::new().style(SUBTITLE), Paragraph::add_run);
