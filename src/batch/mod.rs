@@ -89,7 +89,7 @@ pub fn shard_assignment(relative_paths: &[&str], count: usize) -> Vec<usize> {
 /// Something the conversion of one document noticed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    /// `missing-glyph`, `lost-pages`, `undecided-hyphen` or `missing-font-family`.
+    /// `missing-glyph`, `lost-pages`, `undecided-hyphen` or `font-not-embedded`.
     pub kind: String,
     pub message: String,
     /// Source pages concerned.
