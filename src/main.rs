@@ -4,6 +4,7 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    stop_cleanly_on_signals();
     let cli = match offprint::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -13,4 +14,22 @@ fn main() -> ExitCode {
         }
     };
     ExitCode::from(offprint::cli::run(cli))
+}
+
+/// Ctrl-C or a job runner's SIGTERM stops offprint at once, as before, but
+/// without leaving the temporary file of an output being written: the exit
+/// code is the shell's 128 + the signal's number.
+fn stop_cleanly_on_signals() {
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                offprint::output::abandon(128 + signal);
+            }
+        });
+    }
 }

@@ -1,8 +1,29 @@
 //! Writing results: whole files or nothing, and never over an input.
 
 use crate::error::Error;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Temporary files being written: removed by [`abandon`] if the process is
+/// stopped, so an interrupted run leaves nothing half-made behind.
+static IN_PROGRESS: Mutex<BTreeSet<PathBuf>> = Mutex::new(BTreeSet::new());
+
+fn in_progress() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
+    IN_PROGRESS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Stops the process with `code`, first removing the temporary files being
+/// written (outputs already in place are whole and stay). Holding the lock
+/// until exit keeps any other thread from starting a new one.
+pub fn abandon(code: i32) -> ! {
+    let pending = in_progress();
+    for temp in pending.iter() {
+        let _ = std::fs::remove_file(temp);
+    }
+    std::process::exit(code)
+}
 
 /// Writes `bytes` to `path` through a temporary file in the same folder
 /// and a rename, so a reader never sees a partial file and a failure
@@ -22,16 +43,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = std::fs::File::create(&temp)
+    // Made under the lock, so that `abandon` sees every temporary file that exists.
+    let created = {
+        let mut pending = in_progress();
+        pending.insert(temp.clone());
+        std::fs::File::create(&temp)
+    };
+    let result = created
         .and_then(|mut file| {
             file.write_all(bytes)?;
             file.sync_all()
         })
         .and_then(|()| std::fs::rename(&temp, path));
-    result.map_err(|e| {
+    if result.is_err() {
         let _ = std::fs::remove_file(&temp);
-        Error::io(&shown, &e)
-    })
+    }
+    in_progress().remove(&temp);
+    result.map_err(|e| Error::io(&shown, &e))
 }
 
 /// Refuses an output path that is one of the inputs.

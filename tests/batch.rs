@@ -838,3 +838,64 @@ fn quiet_and_verbose() {
     assert_eq!(stderr(&out), "", "one file, no -v: nothing to say");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A run stopped by SIGTERM (a job runner's timeout, or Ctrl-C's SIGINT)
+/// exits with 128 + 15 and leaves no temporary file; what it had written
+/// is whole.
+#[cfg(unix)]
+#[test]
+fn a_stopped_run_leaves_no_temporary_file() {
+    let dir = scratch("stopped");
+    for k in 0..40 {
+        copy(
+            "fixtures/brief/brief.extracted.txt",
+            &dir.join(format!("in/k{k:02}.txt")),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_offprint"))
+        .args([
+            "convert", "in", "--out", "out", "--to", "pdf,md", "-j", "1", "-q",
+        ])
+        .current_dir(&dir)
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("offprint runs");
+    // Stop it once it has written something, long before it is done.
+    let started = std::time::Instant::now();
+    while !dir.join("out/k00.pdf").exists() {
+        assert!(
+            started.elapsed().as_secs() < 120,
+            "no output after 2 minutes"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+    let files = tree(&dir.join("out"));
+    assert!(
+        files.keys().all(|name| !name.ends_with(".tmp")),
+        "{:?}",
+        files.keys().collect::<Vec<_>>()
+    );
+    assert!(
+        !files.contains_key("k39.pdf"),
+        "the run was stopped before its end"
+    );
+    for (name, bytes) in &files {
+        if name.ends_with(".pdf") {
+            assert!(
+                bytes.ends_with(b"%%EOF\n") || bytes.ends_with(b"%%EOF"),
+                "{name}"
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
