@@ -863,9 +863,10 @@ fn a_stopped_run_leaves_no_temporary_file() {
         .stderr(Stdio::null())
         .spawn()
         .expect("offprint runs");
-    // Stop it once it has written something, long before it is done.
+    // Stop it once it has finished a document, long before it is done.
     let started = std::time::Instant::now();
-    while !dir.join("out/k00.pdf").exists() {
+    let journal = dir.join("out/.offprint-manifest.jsonl");
+    while std::fs::metadata(&journal).map_or(true, |meta| meta.len() == 0) {
         assert!(
             started.elapsed().as_secs() < 120,
             "no output after 2 minutes"
@@ -897,5 +898,28 @@ fn a_stopped_run_leaves_no_temporary_file() {
             );
         }
     }
+
+    // The next run skips what the stopped one had finished (its journal),
+    // converts the rest, and leaves a whole manifest and no journal.
+    let journalled = String::from_utf8(files[".offprint-manifest.jsonl"].clone()).unwrap();
+    let finished = journalled
+        .lines()
+        .filter(|line| serde_json::from_str::<serde_json::Value>(line).is_ok())
+        .count();
+    assert!(finished >= 1, "k00 was finished before the stop");
+    let again = offprint_in(
+        &dir,
+        &[
+            "convert", "in", "--out", "out", "--to", "pdf,md", "-j", "1", "--json", "-",
+        ],
+    );
+    assert!(again.status.success(), "{}", stderr(&again));
+    let summary: serde_json::Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(summary["totals"]["up_to_date"], finished);
+    assert_eq!(summary["totals"]["converted"], 40 - finished);
+    assert_eq!(record(&summary, "k00.txt")["status"], "up-to-date");
+    let files = tree(&dir.join("out"));
+    assert!(files.contains_key(".offprint-manifest.json"));
+    assert!(!files.contains_key(".offprint-manifest.jsonl"));
     std::fs::remove_dir_all(&dir).unwrap();
 }

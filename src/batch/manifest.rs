@@ -7,6 +7,14 @@
 //! `.offprint-manifest.K-of-N.json`, so the folders of the shards can be put
 //! together without one manifest overwriting another. Every run reads all of
 //! them; each writes only its own.
+//!
+//! While a run goes on, each finished input is also appended as one line to
+//! a journal beside the manifest (`.offprint-manifest.jsonl`, or
+//! `.offprint-manifest.K-of-N.jsonl`). A run stopped before its end (a job
+//! runner's timeout, Ctrl-C) leaves the journal, and the next run takes its
+//! lines over the manifest: the documents finished before the stop are not
+//! converted again. A run that ends writes the whole manifest and removes
+//! the journal.
 
 use super::{Shard, Warning};
 use serde::{Deserialize, Serialize};
@@ -19,9 +27,18 @@ const PREFIX: &str = ".offprint-manifest";
 
 /// The manifest file name of an unsharded run or of one shard.
 pub fn file_name(shard: Option<Shard>) -> String {
+    format!("{}.json", base_name(shard))
+}
+
+/// The journal file name of an unsharded run or of one shard.
+fn journal_name(shard: Option<Shard>) -> String {
+    format!("{}.jsonl", base_name(shard))
+}
+
+fn base_name(shard: Option<Shard>) -> String {
     match shard {
-        None => format!("{PREFIX}.json"),
-        Some(shard) => format!("{PREFIX}.{}-of-{}.json", shard.index, shard.count),
+        None => PREFIX.to_string(),
+        Some(shard) => format!("{PREFIX}.{}-of-{}", shard.index, shard.count),
     }
 }
 
@@ -59,32 +76,55 @@ pub struct Manifest {
     pub inputs: BTreeMap<String, Entry>,
 }
 
-/// The manifests of an output folder: this run's own and the others.
+/// What the manifests of an output folder held when the run started: this
+/// run's own (with its journal) and the others, for deciding what is up to
+/// date.
 #[derive(Debug, Default)]
 pub struct Manifests {
-    pub own_name: String,
-    pub own: Manifest,
-    /// Whether this run's manifest was there before it.
-    own_existed: bool,
     /// Entries of every manifest in the folder, own first, by name after.
     all: Vec<BTreeMap<String, Entry>>,
     /// Manifests that could not be read, with why (they are ignored).
     pub unreadable: Vec<(PathBuf, String)>,
 }
 
+/// The manifest this run writes: what it knew at the start, updated as
+/// inputs finish; each update is journalled at once.
+#[derive(Debug)]
+pub struct OwnManifest {
+    path: PathBuf,
+    journal_path: PathBuf,
+    manifest: Manifest,
+    /// Whether this run's manifest or journal was there before it.
+    existed: bool,
+    /// Open once the first update is journalled.
+    journal: Option<std::fs::File>,
+}
+
+/// One line of a journal.
+#[derive(Serialize, Deserialize)]
+struct JournalLine {
+    input: String,
+    /// `None` when the input failed: its old entry no longer holds.
+    entry: Option<Entry>,
+}
+
 impl Manifests {
-    /// Reads every manifest of `out`.
-    pub fn load(out: &Path, shard: Option<Shard>) -> Manifests {
+    /// Reads every manifest of `out`, and this run's journal if a stopped
+    /// run left one.
+    pub fn load(out: &Path, shard: Option<Shard>) -> (Manifests, OwnManifest) {
         let own_name = file_name(shard);
-        let mut manifests = Manifests {
-            own_name: own_name.clone(),
-            own: Manifest {
+        let mut own = OwnManifest {
+            path: out.join(&own_name),
+            journal_path: out.join(journal_name(shard)),
+            manifest: Manifest {
                 format: FORMAT.into(),
                 version: VERSION,
                 inputs: BTreeMap::new(),
             },
-            ..Default::default()
+            existed: false,
+            journal: None,
         };
+        let mut manifests = Manifests::default();
         let mut names: Vec<String> = std::fs::read_dir(out)
             .map(|entries| {
                 entries
@@ -114,15 +154,19 @@ impl Manifests {
             match parsed {
                 Ok(manifest) => {
                     if name == own_name {
-                        manifests.own = manifest.clone();
-                        manifests.own_existed = true;
+                        own.manifest = manifest.clone();
+                        own.existed = true;
                     }
                     manifests.all.push(manifest.inputs);
                 }
                 Err(why) => manifests.unreadable.push((path, why)),
             }
         }
-        manifests
+        if own.replay_journal() {
+            // The journal is newer than every manifest: its entries come first.
+            manifests.all.insert(0, own.manifest.inputs.clone());
+        }
+        (manifests, own)
     }
 
     /// Every output the manifests list that is there (canonical paths).
@@ -156,30 +200,91 @@ impl Manifests {
             })
             .cloned()
     }
+}
 
-    /// Records the outcome of this run for one input: its entry, or none
-    /// when it failed.
-    pub fn record(&mut self, relative: &str, entry: Option<Entry>) {
+impl OwnManifest {
+    /// Takes the lines of a journal left by a stopped run over the
+    /// manifest; `true` when there was one. A last line cut short by the
+    /// stop is ignored.
+    fn replay_journal(&mut self) -> bool {
+        let Ok(text) = std::fs::read_to_string(&self.journal_path) else {
+            return false;
+        };
+        for line in text.lines() {
+            if let Ok(JournalLine { input, entry }) = serde_json::from_str(line) {
+                self.apply(input, entry);
+            }
+        }
+        self.existed = true;
+        true
+    }
+
+    fn apply(&mut self, relative: String, entry: Option<Entry>) {
         match entry {
             Some(entry) => {
-                self.own.inputs.insert(relative.to_string(), entry);
+                self.manifest.inputs.insert(relative, entry);
             }
             None => {
-                self.own.inputs.remove(relative);
+                self.manifest.inputs.remove(&relative);
             }
         }
     }
 
-    /// Writes this run's manifest (whole or not at all); nothing when it
-    /// would be empty and there was none.
-    pub fn save(&self, out: &Path) -> Result<(), crate::Error> {
-        if self.own.inputs.is_empty() && !self.own_existed {
+    /// Records the outcome of this run for one input — its entry, or none
+    /// when it failed — and appends it to the journal, so that it survives
+    /// a stop before the end of the run.
+    pub fn record(&mut self, relative: &str, entry: Option<Entry>) -> Result<(), crate::Error> {
+        use std::io::Write;
+        if entry.is_none() && !self.manifest.inputs.contains_key(relative) {
+            return Ok(()); // nothing known, nothing to forget
+        }
+        let mut line = serde_json::to_string(&JournalLine {
+            input: relative.to_string(),
+            entry: entry.clone(),
+        })
+        .expect("a journal line serialises");
+        line.push('\n');
+        self.apply(relative.to_string(), entry);
+        let journal = match &mut self.journal {
+            Some(journal) => journal,
+            None => self.journal.insert(open_for_appending(&self.journal_path)?),
+        };
+        journal
+            .write_all(line.as_bytes())
+            .map_err(|e| crate::Error::io(self.journal_path.display().to_string(), &e))
+    }
+
+    /// Writes this run's manifest (whole or not at all) and removes the
+    /// journal; nothing when it would be empty and there was none.
+    pub fn save(&mut self) -> Result<(), crate::Error> {
+        self.journal = None;
+        if self.manifest.inputs.is_empty() && !self.existed {
             return Ok(());
         }
-        let mut text = serde_json::to_string_pretty(&self.own).expect("the manifest serialises");
+        let mut text =
+            serde_json::to_string_pretty(&self.manifest).expect("the manifest serialises");
         text.push('\n');
-        crate::output::write_atomic(&out.join(&self.own_name), text.as_bytes())
+        crate::output::write_atomic(&self.path, text.as_bytes())?;
+        match std::fs::remove_file(&self.journal_path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(crate::Error::io(
+                self.journal_path.display().to_string(),
+                &e,
+            )),
+            _ => Ok(()),
+        }
     }
+}
+
+fn open_for_appending(path: &Path) -> Result<std::fs::File, crate::Error> {
+    if let Some(folder) = path.parent() {
+        std::fs::create_dir_all(folder)
+            .map_err(|e| crate::Error::io(folder.display().to_string(), &e))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_err(|e| crate::Error::io(path.display().to_string(), &e))
 }
 
 fn unchanged(out: &Path, output: &OutputRecord) -> bool {
@@ -189,5 +294,60 @@ fn unchanged(out: &Path, output: &OutputRecord) -> bool {
             std::fs::read(&path).is_ok_and(|bytes| super::sha256_hex(&bytes) == output.sha256)
         }
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(sha256: &str) -> Entry {
+        Entry {
+            sha256: sha256.into(),
+            offprint: env!("CARGO_PKG_VERSION").into(),
+            options: serde_json::json!({}),
+            outputs: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    fn inputs(entries: &BTreeMap<String, Entry>) -> Vec<(&str, &str)> {
+        entries
+            .iter()
+            .map(|(input, entry)| (input.as_str(), entry.sha256.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_journal_left_by_a_stopped_run_is_taken_over_the_manifest() {
+        let dir = std::env::temp_dir().join(format!("offprint-journal-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let journal = dir.join(journal_name(None));
+
+        // A run that ends: a whole manifest, no journal.
+        let (_, mut own) = Manifests::load(&dir, None);
+        own.record("a.txt", Some(entry("1"))).unwrap();
+        own.record("b.txt", Some(entry("2"))).unwrap();
+        assert!(journal.exists(), "journalled as they finish");
+        own.save().unwrap();
+        assert!(!journal.exists());
+
+        // A run stopped after two inputs (a failed, c converted), its last
+        // line cut short by the stop.
+        let (_, mut own) = Manifests::load(&dir, None);
+        own.record("a.txt", None).unwrap();
+        own.record("c.txt", Some(entry("3"))).unwrap();
+        drop(own);
+        let mut text = std::fs::read_to_string(&journal).unwrap();
+        text.push_str(r#"{"input":"d.txt","entry":{"sha"#);
+        std::fs::write(&journal, text).unwrap();
+
+        let (manifests, own) = Manifests::load(&dir, None);
+        assert_eq!(
+            inputs(&own.manifest.inputs),
+            [("b.txt", "2"), ("c.txt", "3")]
+        );
+        assert_eq!(inputs(&manifests.all[0]), [("b.txt", "2"), ("c.txt", "3")]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

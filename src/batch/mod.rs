@@ -367,7 +367,7 @@ fn peak_memory_kib() -> Option<u64> {
 /// a whole (the summary or the manifest cannot be written).
 pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Error> {
     let started = Instant::now();
-    let mut manifests = Manifests::load(&options.out, options.shard);
+    let (manifests, mut own_manifest) = Manifests::load(&options.out, options.shard);
     let exclude = inputs::Exclude {
         out: std::fs::canonicalize(&options.out).ok(),
         outputs: manifests.output_paths(&options.out),
@@ -457,7 +457,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
         converter,
         all_inputs: &all_inputs,
     };
-    let mut entries: Vec<(usize, Option<Entry>)> = Vec::new();
+    let mut journal_failed = false;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<Event>();
         for _ in 0..threads {
@@ -487,18 +487,19 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
                 Event::Started(k) => reporter.started(&jobs[k].name),
                 Event::Done(k, record, entry) => {
                     reporter.finished(&record, &options.out);
-                    entries.push((k, entry));
+                    let journalled = own_manifest.record(&jobs[k].file.relative, entry);
+                    if let (Err(e), false) = (journalled, journal_failed) {
+                        journal_failed = true;
+                        reporter.warning(&format!(
+                            "{e}; if this run is stopped, the next converts everything again"
+                        ));
+                    }
                     records[k] = Some(*record);
                 }
             }
         }
     });
 
-    // The manifest: this run's outcomes over what it knew, in input order.
-    entries.sort_by_key(|(k, _)| *k);
-    for (k, entry) in entries {
-        manifests.record(&jobs[k].file.relative, entry);
-    }
     let mut all: Vec<Record> = jobs
         .iter()
         .zip(records)
@@ -528,7 +529,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
     let ok = totals.failed == 0 && totals.not_run == 0;
     let wall_ms = millis(started);
     let manifest_result = if totals.converted + totals.up_to_date + totals.failed > 0 {
-        manifests.save(&options.out)
+        own_manifest.save()
     } else {
         Ok(())
     };
