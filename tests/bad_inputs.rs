@@ -3,6 +3,8 @@
 //! code and reason; and whatever the file, never a panic or a signal, one error line
 //! naming the file, and no output (not even a temporary file) left behind on failure.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -48,12 +50,8 @@ struct Run {
     output: Option<Vec<u8>>,
 }
 
-/// A fresh, empty folder of this test process.
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("offprint-bad-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    common::scratch("bad", name)
 }
 
 /// Runs offprint from the crate root with `args`, writing `-o out.*` into a fresh folder,

@@ -3,34 +3,26 @@
 //! exit codes, no partial file, the same bytes whatever the jobs or shards,
 //! the manifest, settings files, logging.
 
+mod common;
+
 use clap::ValueEnum;
+use common::{stderr, zip_file_part as zip_part, ROOT};
 use offprint::cli::ConvertFormat;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
+/// `offprint ARGS` run in `dir`, logging as in CI.
 fn offprint_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args(args)
+    common::command(args)
         .current_dir(dir)
-        .env_remove("SOURCE_DATE_EPOCH")
         .env("CI", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("offprint runs")
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("offprint-batch-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::scratch("batch", name)
 }
 
 fn copy(fixture: &str, to: &Path) {
@@ -45,15 +37,6 @@ fn all_formats() -> String {
         .map(|f| f.name())
         .collect::<Vec<_>>()
         .join(",")
-}
-
-/// The text of one part of a zip package (DOCX, EPUB).
-fn zip_part(path: &Path, name: &str) -> String {
-    let file = std::fs::File::open(path).unwrap();
-    let mut archive = zip::ZipArchive::new(file).unwrap();
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
-    text
 }
 
 /// Every file under `dir` (relative path → bytes), hidden ones included.

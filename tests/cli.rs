@@ -1,29 +1,14 @@
 //! The `offprint` command as a user runs it.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn offprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .output()
-        .expect("offprint runs")
-}
+use common::{offprint, stderr, BRIEF};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("offprint-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("cli", name)
 }
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
 
 #[test]
 fn brief_cleans_to_the_expected_markdown_byte_for_byte() {
@@ -89,8 +74,7 @@ fn json_and_text_exports() {
 
 #[test]
 fn standard_input_is_read_from_dash() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args(["clean", "-", "--to", "txt"])
+    let mut child = common::command(&["clean", "-", "--to", "txt"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()

@@ -1,58 +1,29 @@
 //! `offprint convert` and `offprint fonts`: editions written, the same bytes
 //! every run, and nothing written when something fails.
 
+mod common;
+
+use common::{names, offprint, stderr, zip_file_part as epub_entry, BRIEF};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
-
-fn offprint(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null())
-        .output()
-        .expect("offprint runs")
-}
+use std::process::Output;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("offprint-convert-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+    common::scratch("convert", name)
 }
 
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// The files of a folder, without the hidden ones (the manifest).
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .map(|entries| {
-            entries
-                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|name| !name.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+/// `offprint convert BRIEF --out DIR ARGS`, which must succeed.
+fn convert_brief(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["convert", BRIEF, "--out", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = offprint(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
 }
 
 #[test]
 fn every_edition_is_written_as_pdf_and_text() {
     let dir = scratch("editions");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--to",
-        "pdf,md",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = convert_brief(&dir, &["--to", "pdf,md"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let mut expected = Vec::new();
     for ext in ["md", "pdf"] {
@@ -86,15 +57,7 @@ fn the_same_input_gives_the_same_bytes() {
     let a = scratch("det-a");
     let b = scratch("det-b");
     for dir in [&a, &b] {
-        let out = offprint(&[
-            "convert",
-            BRIEF,
-            "--edition",
-            "combined,zh",
-            "--out",
-            dir.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        convert_brief(dir, &["--edition", "combined,zh"]);
     }
     // The default formats: PDF, DOCX and EPUB.
     assert_eq!(
@@ -121,21 +84,19 @@ fn the_same_input_gives_the_same_bytes() {
 #[test]
 fn letter_paper_and_metadata() {
     let dir = scratch("letter");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--edition",
-        "en",
-        "--paper",
-        "letter",
-        "--meta",
-        "title=Back to the Future?",
-        "--meta",
-        "author=MERICS",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    convert_brief(
+        &dir,
+        &[
+            "--edition",
+            "en",
+            "--paper",
+            "letter",
+            "--meta",
+            "title=Back to the Future?",
+            "--meta",
+            "author=MERICS",
+        ],
+    );
     let bytes = std::fs::read(dir.join("brief.extracted.en.pdf")).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("/MediaBox[0 0 612 792]"), "letter paper");
@@ -234,19 +195,17 @@ fn an_uncovered_character_is_a_warning_naming_it() {
 #[test]
 fn the_creation_date_comes_from_source_date_epoch() {
     let dir = scratch("epoch");
-    let out = Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args([
-            "convert",
-            BRIEF,
-            "--edition",
-            "fr",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("SOURCE_DATE_EPOCH", "1720051200")
-        .output()
-        .unwrap();
+    let out = common::command(&[
+        "convert",
+        BRIEF,
+        "--edition",
+        "fr",
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+    .env("SOURCE_DATE_EPOCH", "1720051200")
+    .output()
+    .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let bytes = std::fs::read(dir.join("brief.extracted.fr.pdf")).unwrap();
     let text = String::from_utf8_lossy(&bytes);
@@ -259,15 +218,7 @@ fn the_creation_date_comes_from_source_date_epoch() {
 #[test]
 fn chinese_text_comes_back_out_of_the_pdf() {
     let dir = scratch("roundtrip");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--edition",
-        "zh",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    convert_brief(&dir, &["--edition", "zh"]);
     let pdf = dir.join("brief.extracted.zh.pdf");
     let out = offprint(&["extract", pdf.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -287,15 +238,7 @@ fn chinese_text_comes_back_out_of_the_pdf() {
 #[test]
 fn each_font_embeds_only_the_glyphs_it_uses() {
     let dir = scratch("subset");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--edition",
-        "zh",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    convert_brief(&dir, &["--edition", "zh"]);
     let doc = lopdf::Document::load(dir.join("brief.extracted.zh.pdf")).unwrap();
     let mut programs = 0;
     for object in doc.objects.values() {
@@ -316,30 +259,10 @@ fn each_font_embeds_only_the_glyphs_it_uses() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-fn epub_entry(path: &Path, name: &str) -> String {
-    use std::io::Read;
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut text = String::new();
-    archive
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in {}", path.display()))
-        .read_to_string(&mut text)
-        .unwrap();
-    text
-}
-
 #[test]
 fn every_edition_is_written_as_epub_and_the_five_are_small() {
     let dir = scratch("epub");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--to",
-        "epub",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = convert_brief(&dir, &["--to", "epub"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     assert_eq!(
         names(&dir),
@@ -397,17 +320,7 @@ fn the_same_input_gives_the_same_epub_bytes() {
     let a = scratch("epub-det-a");
     let b = scratch("epub-det-b");
     for dir in [&a, &b] {
-        let out = offprint(&[
-            "convert",
-            BRIEF,
-            "--to",
-            "epub",
-            "--meta",
-            "author=MERICS",
-            "--out",
-            dir.to_str().unwrap(),
-        ]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        convert_brief(dir, &["--to", "epub", "--meta", "author=MERICS"]);
         // A second apart: the wall clock must not reach the files.
         std::thread::sleep(std::time::Duration::from_millis(1100));
     }
@@ -432,21 +345,19 @@ fn the_same_input_gives_the_same_epub_bytes() {
 #[test]
 fn the_epub_modification_date_comes_from_source_date_epoch() {
     let dir = scratch("epub-epoch");
-    let out = Command::new(env!("CARGO_BIN_EXE_offprint"))
-        .args([
-            "convert",
-            BRIEF,
-            "--to",
-            "epub",
-            "--edition",
-            "fr",
-            "--out",
-            dir.to_str().unwrap(),
-        ])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("SOURCE_DATE_EPOCH", "1720051200")
-        .output()
-        .unwrap();
+    let out = common::command(&[
+        "convert",
+        BRIEF,
+        "--to",
+        "epub",
+        "--edition",
+        "fr",
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+    .env("SOURCE_DATE_EPOCH", "1720051200")
+    .output()
+    .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let opf = epub_entry(&dir.join("brief.extracted.fr.epub"), "OEBPS/content.opf");
     assert!(

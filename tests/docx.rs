@@ -2,23 +2,18 @@
 //! whatever was written before in the same process, languages tagged, and
 //! the fonts embedded so that they work.
 
+mod common;
+
+use common::{names, stderr, zip_part as part, zip_parts as parts, BRIEF};
 use offprint::edition::{self, Edition};
 use offprint::fonts::{FontBook, FontOptions};
 use offprint::write::docx::{package, DocxOptions};
 use offprint::write::Typesetter;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const BRIEF: &str = "fixtures/brief/brief.extracted.txt";
+use std::process::Output;
 
 fn offprint(args: &[&str], epoch: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_offprint"));
-    command
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("SOURCE_DATE_EPOCH")
-        .stdin(Stdio::null());
+    let mut command = common::command(args);
     if let Some(epoch) = epoch {
         command.env("SOURCE_DATE_EPOCH", epoch);
     }
@@ -26,43 +21,7 @@ fn offprint(args: &[&str], epoch: Option<&str>) -> Output {
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("offprint-docx-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        // The batch manifest is not an edition.
-        .filter(|name| !name.starts_with('.'))
-        .collect();
-    names.sort();
-    names
-}
-
-/// The parts of a DOCX package, in order.
-fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    (0..archive.len())
-        .map(|k| {
-            let mut file = archive.by_index(k).unwrap();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).unwrap();
-            (file.name().to_string(), data)
-        })
-        .collect()
-}
-
-fn part(bytes: &[u8], name: &str) -> String {
-    let found = parts(bytes).into_iter().find(|(n, _)| n == name);
-    String::from_utf8(found.unwrap_or_else(|| panic!("no {name}")).1).unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    common::scratch("docx", name)
 }
 
 #[test]
