@@ -3,21 +3,11 @@
 
 mod common;
 
-use common::{names, offprint, stderr, zip_file_part as epub_entry, BRIEF};
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use common::{convert_brief, names, offprint, stderr, zip_file_part as epub_entry, BRIEF};
+use std::path::PathBuf;
 
 fn scratch(name: &str) -> PathBuf {
     common::scratch("convert", name)
-}
-
-/// `offprint convert BRIEF --out DIR ARGS`, which must succeed.
-fn convert_brief(dir: &Path, args: &[&str]) -> Output {
-    let mut all = vec!["convert", BRIEF, "--out", dir.to_str().unwrap()];
-    all.extend_from_slice(args);
-    let out = offprint(&all);
-    assert!(out.status.success(), "{}", stderr(&out));
-    out
 }
 
 #[test]

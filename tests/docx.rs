@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{names, stderr, zip_part as part, zip_parts as parts, BRIEF};
+use common::{convert_brief, names, stderr, zip_part as part, zip_parts as parts, BRIEF};
 use offprint::edition::{self, Edition};
 use offprint::fonts::{FontBook, FontOptions};
 use offprint::write::docx::{package, DocxOptions};
@@ -27,18 +27,7 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn every_edition_is_written_as_docx_and_together_they_are_small() {
     let dir = scratch("editions");
-    let out = offprint(
-        &[
-            "convert",
-            BRIEF,
-            "--to",
-            "docx",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    let out = convert_brief(&dir, &["--to", "docx"]);
     assert!(stderr(&out).is_empty(), "{}", stderr(&out));
     let expected: Vec<String> = ["", ".en", ".es", ".fr", ".zh"]
         .iter()
@@ -67,21 +56,7 @@ fn the_same_input_gives_the_same_docx_bytes() {
     let a = scratch("det-a");
     let b = scratch("det-b");
     for dir in [&a, &b] {
-        let out = offprint(
-            &[
-                "convert",
-                BRIEF,
-                "--to",
-                "docx",
-                "--toc",
-                "--edition",
-                "combined,zh",
-                "--out",
-                dir.to_str().unwrap(),
-            ],
-            None,
-        );
-        assert!(out.status.success(), "{}", stderr(&out));
+        convert_brief(dir, &["--to", "docx", "--toc", "--edition", "combined,zh"]);
     }
     assert_eq!(
         names(&a),
@@ -271,21 +246,7 @@ fn embedded_fonts_are_obfuscated_subsets_that_map_the_text() {
 #[test]
 fn a_table_of_contents_lists_the_headings_with_links_and_pages() {
     let dir = scratch("toc");
-    let out = offprint(
-        &[
-            "convert",
-            BRIEF,
-            "--to",
-            "docx",
-            "--toc",
-            "--edition",
-            "fr",
-            "--out",
-            dir.to_str().unwrap(),
-        ],
-        None,
-    );
-    assert!(out.status.success(), "{}", stderr(&out));
+    convert_brief(&dir, &["--to", "docx", "--toc", "--edition", "fr"]);
     let bytes = std::fs::read(dir.join("brief.extracted.fr.docx")).unwrap();
     let document = part(&bytes, "word/document.xml");
     assert!(document.contains("Table des matières"));

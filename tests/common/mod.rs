@@ -29,6 +29,15 @@ pub fn offprint(args: &[&str]) -> Output {
     command(args).output().expect("offprint runs")
 }
 
+/// `offprint convert BRIEF --out DIR ARGS`, which must succeed.
+pub fn convert_brief(dir: &Path, args: &[&str]) -> Output {
+    let mut all = vec!["convert", BRIEF, "--out", dir.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = offprint(&all);
+    assert!(out.status.success(), "{}", stderr(&out));
+    out
+}
+
 /// What offprint printed on standard error.
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()

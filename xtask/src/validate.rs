@@ -52,6 +52,64 @@ pub(crate) struct Outcome {
     pub(crate) problems: Vec<String>,
 }
 
+/// A fontconfig configuration in `dir` (`dir/fonts.conf`) that knows one
+/// font, a copy of `font`: the renderers are checked with no CJK font.
+pub(crate) fn one_font_fontconfig(dir: &Path, font: &Path) -> Result<PathBuf, String> {
+    let fonts = dir.join("fonts");
+    std::fs::create_dir_all(&fonts).map_err(|e| e.to_string())?;
+    std::fs::copy(font, fonts.join(font.file_name().unwrap_or_default()))
+        .map_err(|e| format!("cannot copy {}: {e}", font.display()))?;
+    let config = dir.join("fonts.conf");
+    std::fs::write(
+        &config,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  <dir>{}</dir>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
+            fonts.display(),
+            dir.join("cache").display()
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// One row of a results table: a file, what it holds (pages or
+/// documents), its size, how much of the model's text it gives back, and
+/// what is wrong with it.
+struct Row<'a> {
+    file: &'a str,
+    count: usize,
+    bytes: u64,
+    accuracy: f64,
+    problems: &'a [String],
+}
+
+/// Prints a results table under a heading (with its column width); gives
+/// the number of files with problems.
+fn print_table<'a>(
+    (heading, width): (&str, usize),
+    count: &str,
+    rows: impl Iterator<Item = Row<'a>>,
+) -> usize {
+    println!(
+        "{heading:<width$} {count:>5} {:>9} {:>9}  problems",
+        "bytes", "accuracy"
+    );
+    let mut failed = 0;
+    for row in rows {
+        let problems = if row.problems.is_empty() {
+            "-".to_string()
+        } else {
+            row.problems.join("; ")
+        };
+        println!(
+            "{:<width$} {:>5} {:>9} {:>9.4}  {problems}",
+            row.file, row.count, row.bytes, row.accuracy
+        );
+        failed += usize::from(!row.problems.is_empty());
+    }
+    failed
+}
+
 pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     if let Some(arg) = args.next() {
         return Err(format!("unknown argument {arg:?}"));
@@ -187,26 +245,14 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
 
     outcomes.push(docx::table_of_contents(&offprint, &root, &out)?);
 
-    println!(
-        "{:<60} {:>5} {:>9} {:>9}  problems",
-        "edition", "pages", "bytes", "accuracy"
-    );
-    let mut failed = 0;
-    for o in &outcomes {
-        println!(
-            "{:<60} {:>5} {:>9} {:>9.4}  {}",
-            o.file,
-            o.pages,
-            o.bytes,
-            o.accuracy,
-            if o.problems.is_empty() {
-                "-".to_string()
-            } else {
-                o.problems.join("; ")
-            }
-        );
-        failed += usize::from(!o.problems.is_empty());
-    }
+    let rows = outcomes.iter().map(|o| Row {
+        file: &o.file,
+        count: o.pages,
+        bytes: o.bytes,
+        accuracy: o.accuracy,
+        problems: &o.problems,
+    });
+    let failed = print_table(("edition", 60), "pages", rows);
     println!("{} passed, {} failed", outcomes.len() - failed, failed);
     println!("page images: {}", out.join("brief-page-*.png").display());
     println!(
@@ -214,26 +260,15 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         out.join("docx-zh-page-1.png").display()
     );
 
-    println!(
-        "\n{:<52} {:>5} {:>9} {:>9}  problems",
-        "EPUB edition", "docs", "bytes", "text"
-    );
-    let mut epub_failed = 0;
-    for o in &epub_outcomes {
-        println!(
-            "{:<52} {:>5} {:>9} {:>9.4}  {}",
-            o.file,
-            o.documents,
-            o.bytes,
-            o.accuracy,
-            if o.problems.is_empty() {
-                "-".to_string()
-            } else {
-                o.problems.join("; ")
-            }
-        );
-        epub_failed += usize::from(!o.problems.is_empty());
-    }
+    println!();
+    let rows = epub_outcomes.iter().map(|o| Row {
+        file: &o.file,
+        count: o.documents,
+        bytes: o.bytes,
+        accuracy: o.accuracy,
+        problems: &o.problems,
+    });
+    let epub_failed = print_table(("EPUB edition", 52), "docs", rows);
     println!(
         "{} passed, {} failed (epubcheck: 0 errors, 0 warnings required)",
         epub_outcomes.len() - epub_failed,

@@ -776,23 +776,8 @@ pub fn render_chinese(root: &Path, epub: &Path, out: &Path) -> Result<String, St
     // single Latin face (the bundled Noto Sans Bold, which has no Han).
     let scratch = out.join("chromium");
     let _ = std::fs::remove_dir_all(&scratch);
-    let font_dir = scratch.join("fonts");
-    std::fs::create_dir_all(&font_dir).map_err(|e| e.to_string())?;
-    std::fs::copy(
-        root.join("fonts/NotoSans-Bold.ttf"),
-        font_dir.join("NotoSans-Bold.ttf"),
-    )
-    .map_err(|e| format!("fonts/NotoSans-Bold.ttf: {e}"))?;
-    let conf = scratch.join("fonts.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  <dir>{}</dir>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
-            font_dir.display(),
-            scratch.join("cache").display()
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    let conf =
+        crate::validate::one_font_fontconfig(&scratch, &root.join("fonts/NotoSans-Bold.ttf"))?;
     if let Ok(listed) = Command::new("fc-list")
         .args([":lang=zh", "family"])
         .env("FONTCONFIG_FILE", &conf)

@@ -262,26 +262,12 @@ fn head(text: &str) -> String {
 /// refuses to start with no font at all, and none may cover Chinese.
 fn latin_only_fontconfig(out: &Path) -> Result<PathBuf, String> {
     let dir = out.join("fontconfig");
-    let fonts = dir.join("fonts");
     let config = dir.join("fonts.conf");
     if config.is_file() {
         return Ok(config);
     }
-    std::fs::create_dir_all(&fonts).map_err(|e| e.to_string())?;
     let (_, file) = tool(Command::new("fc-match").args(["-f", "%{file}", "DejaVu Sans"]))?;
-    let file = PathBuf::from(file.trim());
-    std::fs::copy(&file, fonts.join(file.file_name().unwrap_or_default()))
-        .map_err(|e| format!("cannot copy a Latin font ({}): {e}", file.display()))?;
-    std::fs::write(
-        &config,
-        format!(
-            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig><dir>{}</dir><cachedir>{}</cachedir></fontconfig>\n",
-            fonts.display(),
-            dir.join("cache").display()
-        ),
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(config)
+    crate::validate::one_font_fontconfig(&dir, Path::new(file.trim()))
 }
 
 /// Converts a DOCX to PDF with LibreOffice under `config`.
