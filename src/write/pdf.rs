@@ -159,11 +159,7 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
     lo.prune_objects();
     lo.renumber_objects();
     compress_streams(&mut lo)?;
-    set_identifier(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
-    Ok(bytes)
+    save_with_identifier(&mut lo)
 }
 
 /// Deflates every stream not compressed yet, at zlib's default level: as
@@ -308,23 +304,35 @@ fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Res
     Ok(())
 }
 
-/// The file identifier: a hash of every object (streams compressed), so it
-/// changes with the content and never with the time or the run.
-fn set_identifier(doc: &mut pdf_lopdf::Document) {
-    let mut hasher = Sha256::new();
-    for (id, object) in &doc.objects {
-        hasher.update(format!("{id:?}").as_bytes());
-        match object {
-            Object::Stream(stream) => {
-                hasher.update(format!("{:?}", stream.dict).as_bytes());
-                hasher.update(&stream.content);
-            }
-            other => hasher.update(format!("{other:?}").as_bytes()),
-        }
+/// Stands in the trailer's `/ID` while the bytes it is computed from are written.
+const PLACEHOLDER_ID: &[u8; 16] = b"offprint:file-id";
+
+/// Serialises the document with its file identifier: the first half of the
+/// SHA-256 of the file itself (written with a placeholder identifier), so
+/// it changes with the content and never with the time or the run. The
+/// identifier is written over the placeholder in the trailer; it has the
+/// same length, so no offset moves.
+fn save_with_identifier(doc: &mut pdf_lopdf::Document) -> Result<Vec<u8>, String> {
+    let placeholder = Object::String(PLACEHOLDER_ID.to_vec(), StringFormat::Hexadecimal);
+    doc.trailer
+        .set("ID", Object::Array(vec![placeholder.clone(), placeholder]));
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes)
+        .map_err(|e| format!("cannot serialise the PDF: {e}"))?;
+    let upper_hex = |b: &[u8]| b.iter().map(|x| format!("{x:02X}")).collect::<String>();
+    let needle = upper_hex(PLACEHOLDER_ID);
+    let id = upper_hex(&Sha256::digest(&bytes)[..16]);
+    // The trailer is the end of the file: its two copies are the last two.
+    let mut end = bytes.len();
+    for _ in 0..2 {
+        let at = bytes[..end]
+            .windows(needle.len())
+            .rposition(|w| w == needle.as_bytes())
+            .ok_or("the PDF's trailer has no file identifier")?;
+        bytes[at..at + needle.len()].copy_from_slice(id.as_bytes());
+        end = at;
     }
-    let digest = hasher.finalize()[..16].to_vec();
-    let id = Object::String(digest, StringFormat::Hexadecimal);
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    Ok(bytes)
 }
 
 /// The outline: a section (depth 0) holds the headings that follow it; a
@@ -415,5 +423,33 @@ mod tests {
         assert_eq!(pdf_date(FIXED_DATE), "D:20000101000000Z");
         assert_eq!(pdf_date(1_720_051_200), "D:20240704000000Z");
         assert_eq!(pdf_date(0), "D:19700101000000Z");
+    }
+
+    #[test]
+    fn the_file_identifier_follows_the_content() {
+        let saved = |text: &str| {
+            let mut doc = pdf_lopdf::Document::with_version("1.7");
+            let info = doc.add_object(Dictionary::from_iter(vec![(
+                "Title",
+                Object::string_literal(text),
+            )]));
+            doc.trailer.set("Info", info);
+            save_with_identifier(&mut doc).unwrap()
+        };
+        let id_of = |bytes: &[u8]| {
+            let doc = pdf_lopdf::Document::load_mem(bytes).unwrap();
+            let Ok(Object::Array(ids)) = doc.trailer.get(b"ID") else {
+                panic!("no /ID");
+            };
+            assert_eq!(ids.len(), 2);
+            assert_eq!(ids[0], ids[1]);
+            ids[0].as_str().unwrap().to_vec()
+        };
+        let a = saved("one");
+        assert_eq!(a, saved("one"), "the same content, the same bytes");
+        let id = id_of(&a);
+        assert_eq!(id.len(), 16);
+        assert_ne!(id, PLACEHOLDER_ID);
+        assert_ne!(id, id_of(&saved("two")));
     }
 }
