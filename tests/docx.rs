@@ -184,6 +184,15 @@ fn languages_styles_properties_and_fonts_are_in_the_package() {
     assert!(part(&fr, "word/styles.xml").contains(r#"<w:lang w:val="fr-FR" w:eastAsia="zh-CN"/>"#));
     let footer = part(&combined, "word/footer1.xml");
     assert!(footer.contains("<w:instrText>PAGE</w:instrText>"));
+    // Pages after the first are headed by the title, the first by nothing.
+    let header = part(&combined, "word/header1.xml");
+    assert!(header.contains(">Back to the Future?</w:t>"), "{header}");
+    assert!(
+        document.contains("<w:titlePg />"),
+        "the first page has its own header"
+    );
+    assert!(document.contains(r#"<w:headerReference w:type="first""#));
+    assert!(document.contains(r#"<w:footerReference w:type="first""#));
     assert!(part(&combined, "word/settings.xml")
         .contains("<w:embedTrueTypeFonts/><w:saveSubsetFonts/>"));
     assert!(part(&combined, "[Content_Types].xml").contains(
@@ -306,5 +315,22 @@ fn an_uncovered_character_is_a_warning_and_bad_locales_an_error() {
         stderr(&out)
     );
     assert!(!out_dir.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_document_without_a_title_is_headed_by_its_current_top_level_heading() {
+    let dir = scratch("untitled");
+    convert_brief(&dir, &["--to", "docx", "--edition", "combined"]);
+    let bytes = std::fs::read(dir.join("brief.extracted.docx")).unwrap();
+    let header = part(&bytes, "word/header1.xml");
+    // A STYLEREF field that Word fills in page by page, with no text of its
+    // own: a reader that does not update fields shows no head at all rather
+    // than the same one on every page.
+    assert!(
+        header.contains(r#"<w:instrText>STYLEREF "heading 1" \* MERGEFORMAT</w:instrText>"#),
+        "{header}"
+    );
+    assert!(!header.contains("<w:t"), "{header}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -3,7 +3,7 @@
 //!
 //! Everything that makes the look lives in named styles defined once —
 //! `Normal` (body), `Title`, `Subtitle` (the byline), `heading 1`–`3`,
-//! `List Number` / `List Bullet`, `footer` and, with a table of contents,
+//! `List Number` / `List Bullet`, `header`, `footer` and, with a table of contents,
 //! `TOC Heading`, `toc 1`–`3` — so that the document can be restyled in
 //! Word: paragraphs name their style and carry nothing else; runs carry
 //! only their language, the `eastAsia` font hint in Chinese text, and an
@@ -12,7 +12,10 @@
 //! CJK face for `eastAsia`. List items are numbered by `numbering.xml`
 //! (one numbering instance per list, starting at its first marker), never
 //! by typed digits; headings carry their outline level for the navigation
-//! pane. The footer holds a PAGE field. With `toc`, a table of contents
+//! pane. As in the PDF, pages after the first are headed by the title, or
+//! (a document without one) by a STYLEREF field that Word fills with the
+//! page's current top-level heading; every footer holds a PAGE field. With
+//! `toc`, a table of contents
 //! field opens the document, its entries written out (hyperlinks to
 //! bookmarked headings and PAGEREF fields) so that a reader shows them
 //! without updating fields; their page numbers come from offprint's own
@@ -30,11 +33,11 @@ use crate::fonts::{FaceId, FontBook, Role};
 use crate::layout::Paper;
 use crate::model::{BlockKind, Document};
 use docx_rs::{
-    AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Hyperlink, HyperlinkType,
-    IndentLevel, InstrPAGEREF, InstrText, InstrToC, Level, LevelJc, LevelOverride, LevelText,
-    LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin, PageNum,
-    Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType,
-    TabValueType,
+    AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Header, Hyperlink,
+    HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, InstrToC, Level, LevelJc, LevelOverride,
+    LevelText, LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin,
+    PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType, Tab,
+    TabLeaderType, TabValueType,
 };
 use package::{CoreProperties, EmbeddedFace, EmbeddedFont, Lang, PackageParts};
 use std::collections::{BTreeMap, BTreeSet};
@@ -126,6 +129,7 @@ const TITLE: &str = "Title";
 const SUBTITLE: &str = "Subtitle";
 const LIST_NUMBER: &str = "ListNumber";
 const LIST_BULLET: &str = "ListBullet";
+const HEADER: &str = "Header";
 const FOOTER: &str = "Footer";
 const TOC_HEADING: &str = "TOCHeading";
 
@@ -325,6 +329,42 @@ impl Builder<'_> {
             self.used.entry(face).or_default().extend(covered);
         }
     }
+}
+
+/// The running header of the pages after the first: the document's title;
+/// a document without one is headed, page by page, by its current
+/// top-level heading — a STYLEREF field that Word (and LibreOffice from
+/// 7.6) fills in as it lays out the pages. Its result is left empty: any
+/// text written there would head every page in a reader that does not
+/// update fields, whatever heading the page is under.
+fn running_header(b: &mut Builder, document: &Document, lang: &str) -> Header {
+    let mut p = Paragraph::new().style(HEADER);
+    if let Some(title) = &document.meta.title {
+        for run in b.runs(title, Role::Heading, lang) {
+            p = p.add_run(run);
+        }
+        return Header::new().add_paragraph(p);
+    }
+    let top_level = document
+        .blocks()
+        .filter_map(|block| match &block.kind {
+            BlockKind::Heading { level, .. } => Some((*level).clamp(1, 3)),
+            _ => None,
+        })
+        .min();
+    let Some(level) = top_level else {
+        return Header::new();
+    };
+    p = p.add_run(
+        Run::new()
+            .add_field_char(FieldCharType::Begin, false)
+            .add_instr_text(InstrText::Unsupported(format!(
+                "STYLEREF \"heading {level}\" \\* MERGEFORMAT"
+            )))
+            .add_field_char(FieldCharType::Separate, false)
+            .add_field_char(FieldCharType::End, false),
+    );
+    Header::new().add_paragraph(p)
 }
 
 /// A heading to list in the table of contents.
@@ -545,11 +585,9 @@ pub fn write_docx(
     );
     let (width, height) = options.paper.size();
     let margins = crate::layout::Design::new(options.paper);
-    let footer_runs = vec![PageNum::new()];
-    let mut footer_p = Paragraph::new().style(FOOTER);
-    for page in footer_runs {
-        footer_p = footer_p.add_page_num(page);
-    }
+    let header = running_header(&mut b, document, &first_lang);
+    let footer =
+        Footer::new().add_paragraph(Paragraph::new().style(FOOTER).add_page_num(PageNum::new()));
     let mut docx = std::mem::take(&mut b.docx)
         .page_size(twips(width) as u32, twips(height) as u32)
         .page_margin(
@@ -562,7 +600,11 @@ pub fn write_docx(
                 .footer(twips(36.0))
                 .gutter(0),
         )
-        .footer(Footer::new().add_paragraph(footer_p))
+        .header(header)
+        // The first page opens with the title block: no running head there.
+        .first_header(Header::new())
+        .footer(footer.clone())
+        .first_footer(footer)
         .default_tab_stop(420);
     for style in styles {
         docx = docx.add_style(style);
@@ -820,16 +862,19 @@ impl Builder<'_> {
                     .line_spacing(spacing(design.item_space, 0.0, design.body_leading)),
             );
         }
-        styles.push(
-            Style::new(FOOTER, StyleType::Paragraph)
-                .name("footer")
-                .based_on(NORMAL)
-                .fonts(heading.clone())
-                .bold()
-                .size(half_points(design.furniture_size))
-                .line_spacing(spacing(0.0, 0.0, 10.0))
-                .align(AlignmentType::Center),
-        );
+        // The running header and the footer look alike, as in the PDF.
+        for (id, name) in [(HEADER, "header"), (FOOTER, "footer")] {
+            styles.push(
+                Style::new(id, StyleType::Paragraph)
+                    .name(name)
+                    .based_on(NORMAL)
+                    .fonts(heading.clone())
+                    .bold()
+                    .size(half_points(design.furniture_size))
+                    .line_spacing(spacing(0.0, 0.0, 10.0))
+                    .align(AlignmentType::Center),
+            );
+        }
         if toc {
             let (size, leading, before, after) = design.heading(1);
             styles.push(keep(
