@@ -644,6 +644,12 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
             crate::edition::Edition::parse(name).map_err(|e| Error::usage("--edition", e))?;
         }
     }
+    if args.out.exists() && !args.out.is_dir() {
+        return Err(Error::usage(
+            args.out.display().to_string(),
+            "--out is a file, not a folder",
+        ));
+    }
     for dir in &args.fonts.font_dirs {
         if !dir.is_dir() {
             return Err(Error::usage(

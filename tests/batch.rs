@@ -667,6 +667,13 @@ fn usage_errors_exit_2_before_anything_is_read() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert!(!dir.join("out").exists(), "{args:?}");
     }
+    std::fs::write(dir.join("a-file"), "").unwrap();
+    let out = offprint_in(&dir, &["convert", "in", "--out", "a-file"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "offprint: error: a-file: --out is a file, not a folder\n"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
