@@ -235,8 +235,8 @@ impl OwnManifest {
     /// a stop before the end of the run.
     pub fn record(&mut self, relative: &str, entry: Option<Entry>) -> Result<(), crate::Error> {
         use std::io::Write;
-        if entry.is_none() && !self.manifest.inputs.contains_key(relative) {
-            return Ok(()); // nothing known, nothing to forget
+        if self.manifest.inputs.get(relative) == entry.as_ref() {
+            return Ok(()); // nothing new: up to date, or failed and unknown
         }
         let mut line = serde_json::to_string(&JournalLine {
             input: relative.to_string(),
@@ -332,9 +332,11 @@ mod tests {
         own.save().unwrap();
         assert!(!journal.exists());
 
-        // A run stopped after two inputs (a failed, c converted), its last
-        // line cut short by the stop.
+        // A run stopped after three inputs (b up to date, a failed, c
+        // converted), its last line cut short by the stop.
         let (_, mut own) = Manifests::load(&dir, None);
+        own.record("b.txt", Some(entry("2"))).unwrap();
+        assert!(!journal.exists(), "nothing new, nothing journalled");
         own.record("a.txt", None).unwrap();
         own.record("c.txt", Some(entry("3"))).unwrap();
         drop(own);
