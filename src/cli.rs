@@ -61,7 +61,9 @@ for each language, where <folder> is the input's folder relative to the common r
 the inputs. Each document's files are all made first, then written (each whole or not at
 all); one document's failure does not stop the others (unless --fail-fast).
 DIR/.offprint-manifest.json records what was made from what, so that a run skips the
-inputs whose outputs are up to date (--force converts them again).
+inputs whose outputs are up to date (--force converts them again). A run stopped by
+Ctrl-C or SIGTERM (exit 130, 143) leaves no temporary file, and its journal
+(DIR/.offprint-manifest.jsonl) lets the next run skip the documents it had finished.
 
 Settings: offprint.toml in the input folders (from the root of the inputs down), or
 --config FILE instead; then <stem>.toml next to the input; then --meta. Keys: title,
