@@ -15,11 +15,10 @@
 //! pane. As in the PDF, pages after the first are headed by the title, or
 //! (a document without one) by a STYLEREF field that Word fills with the
 //! page's current top-level heading; every footer holds a PAGE field. With
-//! `toc`, a table of contents
-//! field opens the document, its entries written out (hyperlinks to
-//! bookmarked headings and PAGEREF fields) so that a reader shows them
-//! without updating fields; their page numbers come from offprint's own
-//! typesetting of the same edition.
+//! `toc`, a table of contents field opens the document, its entries written
+//! out (hyperlinks to bookmarked headings and PAGEREF fields) so that a
+//! reader shows them without updating fields; their page numbers come from
+//! offprint's own typesetting of the same edition.
 //!
 //! What docx-rs cannot say — core properties, `w:lang`, embedded fonts,
 //! deterministic ids and compression — [`package`] adds to its package.
@@ -601,7 +600,7 @@ pub fn write_docx(
                 .gutter(0),
         )
         .header(header)
-        // The first page opens with the title block: no running head there.
+        // As in the PDF, the first page has no running head.
         .first_header(Header::new())
         .footer(footer.clone())
         .first_footer(footer)
