@@ -155,6 +155,21 @@ fn never_writes_over_an_input() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is also an input"));
     assert_eq!(std::fs::read_to_string(&input).unwrap(), "Some text.\n");
+    // Nor through a symbolic link: outputs follow links to their target.
+    #[cfg(unix)]
+    {
+        let link = dir.join("out.md");
+        std::os::unix::fs::symlink(&input, &link).unwrap();
+        let out = offprint(&[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            link.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains("is also an input"));
+        assert_eq!(std::fs::read_to_string(&input).unwrap(), "Some text.\n");
+    }
 }
 
 #[test]
