@@ -162,9 +162,15 @@ impl Manifests {
                 Err(why) => manifests.unreadable.push((path, why)),
             }
         }
+        let own_was_read = own.existed; // then it is first in `all`
         if own.replay_journal() {
-            // The journal is newer than every manifest: its entries come first.
-            manifests.all.insert(0, own.manifest.inputs.clone());
+            // The journal is newer than every manifest: what it makes of this
+            // run's own manifest replaces it, and comes first.
+            if own_was_read {
+                manifests.all[0] = own.manifest.inputs.clone();
+            } else {
+                manifests.all.insert(0, own.manifest.inputs.clone());
+            }
         }
         (manifests, own)
     }
@@ -345,6 +351,11 @@ mod tests {
         std::fs::write(&journal, text).unwrap();
 
         let (manifests, own) = Manifests::load(&dir, None);
+        assert_eq!(
+            manifests.all.len(),
+            1,
+            "the journal replaces the manifest it updates"
+        );
         assert_eq!(
             inputs(&own.manifest.inputs),
             [("b.txt", "2"), ("c.txt", "3")]
