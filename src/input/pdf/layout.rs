@@ -1,0 +1,251 @@
+//! Page layout: glyphs into lines, and lines into the order a reader takes them.
+
+use std::collections::HashMap;
+
+use super::{Glyph, LineGeometry, PdfLine};
+
+/// Gap between glyphs, in em, above which we insert a space when the PDF drew none.
+/// Chromium, LibreOffice and wkhtmltopdf draw their spaces; TeX does not, and its
+/// interword glue shrinks to 0.22 em (Latin Modern; ~0.19 em for Times-like fonts),
+/// while kerns inside words stay under 0.1 em.
+const WORD_GAP_EM: f64 = 0.15;
+/// Between a CJK and a non-CJK character. LibreOffice's "Asian/non-Asian spacing" adds
+/// a 0.21 em gap where the source has none ("75年"); a typed space is drawn as a glyph.
+/// (xeCJK's inter-script glue is ≥ 0.31 em and does become a space.)
+const MIXED_GAP_EM: f64 = 0.25;
+/// Between two CJK characters (which take no spaces) only a really wide gap is a break:
+/// justified CJK lines stretch the gap between every pair of ideographs.
+const CJK_GAP_EM: f64 = 1.0;
+/// Text on one baseline separated by more than this many em is split into separate lines.
+/// Justified body text never stretches a space that far; page headers ("date … title"),
+/// footers ("url … 1/3") and table columns do.
+const SPLIT_GAP_EM: f64 = 3.0;
+/// Baselines closer than this (in em of the larger glyph) belong to one line; this keeps
+/// superscripts and subscripts (offset ≈ 0.33 em) on their line.
+pub(super) const SAME_LINE_EM: f64 = 0.5;
+
+/// A glyph projected onto its writing direction: `along` runs with the text, `up` is
+/// across it (page y for horizontal text).
+struct Placed<'g> {
+    glyph: &'g Glyph,
+    along: f64,
+    up: f64,
+}
+
+/// Groups glyphs into lines by baseline, orders them top to bottom, and joins each line's
+/// glyphs left to right with spaces where the gaps say so.
+pub(super) fn build_lines(glyphs: Vec<Glyph>, media: [f64; 4]) -> Vec<PdfLine> {
+    let [llx, lly, urx, ury] = media;
+    let (left_edge, top_edge) = (llx.min(urx), lly.max(ury));
+
+    // Rotated text (margin stamps, vertical captions) is laid out in its own frame.
+    let mut by_angle: HashMap<i32, Vec<&Glyph>> = HashMap::new();
+    for g in &glyphs {
+        by_angle.entry(g.angle).or_default().push(g);
+    }
+
+    let mut lines: Vec<(f64, f64, PdfLine)> = Vec::new();
+    for (angle, group) in by_angle {
+        let (sin, cos) = f64::from(angle).to_radians().sin_cos();
+        let mut placed: Vec<Placed> = group
+            .into_iter()
+            .map(|g| Placed {
+                glyph: g,
+                along: g.x * cos + g.y * sin,
+                up: -g.x * sin + g.y * cos,
+            })
+            .collect();
+        // Highest baseline first; stable, so glyphs on one baseline keep drawing order.
+        placed.sort_by(|a, b| b.up.total_cmp(&a.up));
+
+        let mut clusters: Vec<Vec<Placed>> = Vec::new();
+        // The anchor is the baseline of the largest glyph so far, so that a superscript
+        // seen first does not drag the line's baseline up.
+        let mut anchor = (f64::NAN, 0.0f64);
+        for p in placed {
+            let joins = clusters.last().is_some()
+                && anchor.0 - p.up <= SAME_LINE_EM * p.glyph.size.max(anchor.1);
+            if !joins {
+                clusters.push(Vec::new());
+                anchor = (p.up, 0.0);
+            }
+            if p.glyph.size > anchor.1 {
+                anchor = (p.up, p.glyph.size);
+            }
+            if let Some(cluster) = clusters.last_mut() {
+                cluster.push(p);
+            }
+        }
+
+        for mut cluster in clusters {
+            cluster.sort_by(|a, b| a.along.total_cmp(&b.along));
+            // All pieces of one baseline share its sort key, so a header's left, centre
+            // and right parts stay together and in left-to-right order.
+            let baseline = top_edge - anchor_page_y(&cluster);
+            for segment in split_at_wide_gaps(&cluster) {
+                if let Some(text) = join_line(segment) {
+                    let geometry = line_geometry(segment, angle, left_edge, top_edge);
+                    let key = if angle == 0 {
+                        baseline
+                    } else {
+                        f64::from(geometry.top)
+                    };
+                    lines.push((
+                        key,
+                        f64::from(geometry.left),
+                        PdfLine {
+                            text,
+                            geometry: Some(geometry),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+    lines.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    lines.into_iter().map(|(_, _, line)| line).collect()
+}
+
+/// Page y of the baseline of the largest glyph: the line's own baseline, not a
+/// superscript's.
+fn anchor_page_y(glyphs: &[Placed]) -> f64 {
+    glyphs
+        .iter()
+        .max_by(|a, b| a.glyph.size.total_cmp(&b.glyph.size))
+        .map_or(0.0, |p| p.glyph.y)
+}
+
+/// Splits a baseline's glyphs (sorted along the line) where visible glyphs are more than
+/// [`SPLIT_GAP_EM`] apart: a header's date and title, table cells, wide-gutter columns.
+fn split_at_wide_gaps<'a, 'g>(cluster: &'a [Placed<'g>]) -> Vec<&'a [Placed<'g>]> {
+    let mut segments = Vec::new();
+    let mut start = 0;
+    let mut last_visible_end: Option<(f64, f64)> = None;
+    for (i, p) in cluster.iter().enumerate() {
+        if p.glyph.text.trim().is_empty() {
+            continue;
+        }
+        if let Some((end, size)) = last_visible_end {
+            if p.along - end > SPLIT_GAP_EM * size.max(p.glyph.size) {
+                segments.push(&cluster[start..i]);
+                start = i;
+            }
+        }
+        last_visible_end = Some((p.along + p.glyph.advance, p.glyph.size));
+    }
+    segments.push(&cluster[start..]);
+    segments
+}
+
+/// The text of one line, or `None` if it is only whitespace.
+fn join_line(cluster: &[Placed]) -> Option<String> {
+    let mut text = String::new();
+    let mut previous: Option<&Placed> = None;
+    for p in cluster {
+        if let Some(prev) = previous {
+            // Fake bold: some producers draw the same glyph twice, nudged by a hair.
+            if prev.glyph.text == p.glyph.text && (p.along - prev.along).abs() < 0.05 * p.glyph.size
+            {
+                continue;
+            }
+            let gap = p.along - (prev.along + prev.glyph.advance);
+            let em = prev.glyph.size.max(p.glyph.size);
+            let last = text.chars().next_back();
+            let next = p.glyph.text.chars().next();
+            let drawn_space =
+                last.is_some_and(char::is_whitespace) || next.is_some_and(char::is_whitespace);
+            let threshold = match (last.map(east_asian_width), next.map(east_asian_width)) {
+                (Some(Width::Wide), Some(Width::Wide | Width::Ambiguous))
+                | (Some(Width::Ambiguous), Some(Width::Wide)) => CJK_GAP_EM,
+                (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
+                _ => WORD_GAP_EM,
+            };
+            if !drawn_space && gap > threshold * em {
+                text.push(' ');
+            }
+        }
+        text.push_str(&p.glyph.text);
+        previous = Some(p);
+    }
+    let trimmed = text.trim();
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// Box of a line in top-down page coordinates.
+fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) -> LineGeometry {
+    // The line's size is the one most of its visible characters use, so a lone large
+    // initial or a small footnote marker does not decide it.
+    let mut counts: HashMap<i64, usize> = HashMap::new();
+    for p in cluster.iter().filter(|p| !p.glyph.text.trim().is_empty()) {
+        *counts
+            .entry((p.glyph.size * 10.0).round() as i64)
+            .or_default() += p.glyph.text.chars().count();
+    }
+    let size = counts
+        .into_iter()
+        .max_by_key(|&(tenths, n)| (n, tenths))
+        .map_or(0.0, |(tenths, _)| tenths as f64 / 10.0);
+
+    let visible: Vec<&Placed> = cluster
+        .iter()
+        .filter(|p| !p.glyph.text.trim().is_empty())
+        .collect();
+    let visible = if visible.is_empty() {
+        cluster.iter().collect()
+    } else {
+        visible
+    };
+    let (mut left, mut right, mut high) = (f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let (sin, cos) = f64::from(angle).to_radians().sin_cos();
+    for p in &visible {
+        let g = p.glyph;
+        let (ex, ey) = (g.x + g.advance * cos, g.y + g.advance * sin);
+        left = left.min(g.x.min(ex));
+        right = right.max(g.x.max(ex));
+        high = high.max(g.y.max(ey));
+    }
+    let top = if angle == 0 {
+        // Baseline of the dominant glyphs, raised by one em.
+        let baseline = visible
+            .iter()
+            .max_by(|a, b| a.glyph.size.total_cmp(&b.glyph.size))
+            .map_or(high, |p| p.glyph.y);
+        top_edge - baseline - size
+    } else {
+        top_edge - high
+    };
+    LineGeometry {
+        top: top as f32,
+        left: (left - left_edge) as f32,
+        right: (right - left_edge) as f32,
+        font_size: size as f32,
+    }
+}
+
+/// Characters of scripts written without spaces between words (Han, kana, CJK
+/// punctuation and compatibility forms). Hangul is excluded: Korean uses spaces.
+/// How wide a character is set, by its Unicode East Asian Width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Width {
+    /// Wide or Fullwidth: ideographs, kana, CJK punctuation, radicals.
+    Wide,
+    /// Ambiguous and not ASCII: curly quotes and the like, which take the
+    /// width of the East Asian text around them.
+    Ambiguous,
+    Narrow,
+}
+
+fn east_asian_width(c: char) -> Width {
+    use unicode_width::UnicodeWidthChar;
+    match (c.width(), c.width_cjk()) {
+        (Some(2), _) => Width::Wide,
+        (_, Some(2)) if !c.is_ascii() => Width::Ambiguous,
+        _ => Width::Narrow,
+    }
+}
+
+/// An ideograph, kana or other character set on a full em.
+#[cfg(test)]
+pub(super) fn is_cjk(c: char) -> bool {
+    east_asian_width(c) == Width::Wide
+}
