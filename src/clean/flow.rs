@@ -22,7 +22,8 @@ pub struct FlowLine<'a> {
     /// Blank lines, removed lines or extra vertical space (in line pitches)
     /// between this line and the previous one.
     pub gap_before: usize,
-    /// Whether a page ends between this line and the previous one.
+    /// Whether a page or a column ends between this line and the previous one (the
+    /// line stands higher on its page than the one before it).
     pub page_break_before: bool,
     /// Whether `gap_before` was measured on the page (both lines have
     /// positions) rather than counted in blank lines.
@@ -31,6 +32,9 @@ pub struct FlowLine<'a> {
     /// Width: display columns, or points from the page's left text margin.
     pub width: f32,
     pub cjk: bool,
+    /// How many columns the part of the page the line was read in has (1 for
+    /// extracted text): lines are measured against others of their kind.
+    pub columns: u8,
     /// Font size in points, when known.
     pub size: Option<f32>,
     /// Distance from the top of the page in points, when known.
@@ -40,9 +44,9 @@ pub struct FlowLine<'a> {
 #[derive(Debug)]
 pub struct Flow<'a> {
     pub lines: Vec<FlowLine<'a>>,
-    /// Typical width of a full line, for Latin and for CJK lines.
-    typical_latin: f32,
-    typical_cjk: f32,
+    /// Typical width of a full line, for Latin and for CJK lines, by the number
+    /// of columns they were set in.
+    typical: std::collections::BTreeMap<(bool, u8), f32>,
     /// The size of the body text, when the source gave sizes.
     body_size: Option<f32>,
     /// Whether some lines are set larger than the body: then size, not
@@ -87,7 +91,12 @@ impl<'a> Flow<'a> {
                 (Some(a), Some(b), Some(ratio)) => Some(extra_space(&a, &b, ratio)),
                 _ => None,
             };
+            let column_break = match (previous.and_then(|p| p.geometry), line.geometry) {
+                (Some(a), Some(b)) => b.top < a.top - 0.5 * a.font_size,
+                _ => false,
+            };
             let width = match (line.geometry, margins.get(&line.page)) {
+                (Some(g), Some(_)) if g.columns > 1 => g.right - g.column_left,
                 (Some(g), Some(&left)) => g.right - left,
                 _ => width(&line.text) as f32,
             };
@@ -96,11 +105,12 @@ impl<'a> Flow<'a> {
                 page: line.page,
                 number: line.number,
                 gap_before: gap + vertical.unwrap_or(0),
-                page_break_before: page_break,
+                page_break_before: page_break || column_break,
                 measured: vertical.is_some(),
                 label,
                 width,
                 cjk: is_mostly_cjk(&line.text),
+                columns: line.geometry.map_or(1, |g| g.columns),
                 size: line.geometry.map(|g| g.font_size),
                 top: line.geometry.map(|g| g.top),
             });
@@ -108,16 +118,20 @@ impl<'a> Flow<'a> {
             page_break = false;
             previous = Some(line);
         }
-        let typical = |cjk: bool| {
-            let mut widths: Vec<f32> = flow
-                .iter()
-                .filter(|l| l.label.is_none() && l.cjk == cjk)
-                .map(|l| l.width)
-                .collect();
-            widths.sort_unstable_by(f32::total_cmp);
-            widths.get(widths.len() * 9 / 10).copied().unwrap_or(0.0)
-        };
-        let (typical_latin, typical_cjk) = (typical(false), typical(true));
+        let mut widths: std::collections::BTreeMap<(bool, u8), Vec<f32>> = Default::default();
+        for line in flow.iter().filter(|l| l.label.is_none()) {
+            widths
+                .entry((line.cjk, line.columns))
+                .or_default()
+                .push(line.width);
+        }
+        let typical = widths
+            .into_iter()
+            .map(|(class, mut widths)| {
+                widths.sort_unstable_by(f32::total_cmp);
+                (class, widths[widths.len() * 9 / 10])
+            })
+            .collect();
         let body_size = body_size(&flow);
         let sized_headings = body_size.is_some_and(|body| {
             flow.iter()
@@ -125,19 +139,18 @@ impl<'a> Flow<'a> {
         });
         Flow {
             lines: flow,
-            typical_latin,
-            typical_cjk,
+            typical,
             body_size,
             sized_headings,
         }
     }
 
     fn typical(&self, i: usize) -> f32 {
-        if self.lines[i].cjk {
-            self.typical_cjk
-        } else {
-            self.typical_latin
-        }
+        let line = &self.lines[i];
+        self.typical
+            .get(&(line.cjk, line.columns))
+            .copied()
+            .unwrap_or(0.0)
     }
 
     /// Whether line `i` runs (nearly) to the measure.

@@ -63,6 +63,46 @@ pub fn remove_running_lines(lines: &mut [Line], report: &mut Report) -> Vec<Stri
     headers
 }
 
+/// Lines of the first page this far into its text may be the title.
+const TITLE_LINES: usize = 6;
+/// A title is set over at most this many lines.
+const TITLE_WRAP: usize = 3;
+
+/// Takes out the title set at the head of the first page when it is a running
+/// header's text (a masthead, a title set across the columns, wrapped over up to
+/// [`TITLE_WRAP`] lines): the running header already made it the document's title.
+pub fn remove_title_repeat(lines: &mut [Line], headers: &[String], report: &mut Report) {
+    let Some(first_page) = lines.iter().find(|l| l.is_content()).map(|l| l.page) else {
+        return;
+    };
+    let wanted: Vec<String> = headers.iter().map(|h| folded(h)).collect();
+    let head: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].page == first_page && lines[i].is_content())
+        .take(TITLE_LINES)
+        .collect();
+    for start in 0..head.len() {
+        for count in 1..=TITLE_WRAP.min(head.len() - start) {
+            let run = &head[start..start + count];
+            let joined = run
+                .iter()
+                .map(|&i| lines[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if wanted.contains(&folded(&joined)) {
+                for &i in run {
+                    remove(&mut lines[i], EditKind::Title, report);
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// Text compared case- and space-insensitively.
+fn folded(text: &str) -> String {
+    text.split_whitespace().collect::<String>().to_lowercase()
+}
+
 fn paged_running_lines(lines: &[Line]) -> Vec<(EditKind, Vec<usize>)> {
     let pages = count_pages(lines);
     let mut groups = Vec::new();
@@ -460,6 +500,32 @@ mod tests {
         assert_eq!(report.of_kind(EditKind::RunningHeader).count(), 3);
         assert_eq!(report.of_kind(EditKind::RunningFooter).count(), 3);
         assert!(kept(&l).contains(&"More body beta."));
+    }
+
+    #[test]
+    fn the_title_wrapped_on_the_first_page_goes_as_the_title() {
+        let text = "Annual Report of the\nCommittee\nBody one.\nMore body.\n\x0cBody two.\nAnnual report of the committee";
+        let mut l = lines(text);
+        let mut report = Report::default();
+        remove_title_repeat(
+            &mut l,
+            &["Annual Report of the Committee".into()],
+            &mut report,
+        );
+        assert_eq!(
+            kept(&l),
+            [
+                "Body one.",
+                "More body.",
+                "Body two.",
+                "Annual report of the committee"
+            ]
+        );
+        assert_eq!(report.of_kind(EditKind::Title).count(), 2);
+        // Without a running header there is no title to take out.
+        let mut l = lines(text);
+        remove_title_repeat(&mut l, &[], &mut report);
+        assert_eq!(kept(&l).len(), 6);
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | spacing | [`spacing`] | `spacing` |
 //! | normalisation | [`normalize`] | `ligature`, `cjk-radical`, `soft-hyphen` |
-//! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer`, `running-line` |
+//! | page furniture | [`furniture`] | `page-number`, `running-header`, `running-footer`, `running-line`, `title` |
 //! | metadata | [`meta`] | `metadata` |
 //! | language labels | [`sections`] | `section-label` |
 //! | headings | [`headings`] | `heading-join` |
@@ -112,6 +112,7 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     normalize::normalize_characters(&mut lines, &mut report);
     furniture::remove_page_numbers(&mut lines, &mut report);
     let headers = furniture::remove_running_lines(&mut lines, &mut report);
+    furniture::remove_title_repeat(&mut lines, &headers, &mut report);
     let title = meta::title_from_headers(&headers);
     let date = meta::find_date(&lines, &mut report);
     sections::take_labels(&mut lines, &mut report);

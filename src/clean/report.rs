@@ -25,6 +25,10 @@ pub enum EditKind {
     /// A line repeated page after page in text without page breaks, so
     /// neither header nor footer can be told (furniture).
     RunningLine,
+    /// The title set on the first page (a masthead, a title over the columns) as the
+    /// running header gives it, taken out of the text: it is the document's title
+    /// (furniture).
+    Title,
     /// Two lines of one paragraph or list item joined (unwrap).
     LineJoin,
     /// A heading wrapped over several lines joined (headings).
@@ -58,6 +62,7 @@ impl EditKind {
                 | EditKind::RunningHeader
                 | EditKind::RunningFooter
                 | EditKind::RunningLine
+                | EditKind::Title
                 | EditKind::SectionLabel
         )
     }

@@ -1,7 +1,8 @@
 //! Page layout: glyphs into lines, and lines into the order a reader takes them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
+use super::columns::{self, Place};
 use super::{Glyph, LineGeometry, PdfLine};
 
 /// Gap between glyphs, in em, above which we insert a space when the PDF drew none.
@@ -32,78 +33,196 @@ struct Placed<'g> {
     up: f64,
 }
 
-/// Groups glyphs into lines by baseline, orders them top to bottom, and joins each line's
-/// glyphs left to right with spaces where the gaps say so.
+/// The page's frame: its left and top edges in PDF user space.
+#[derive(Debug, Clone, Copy)]
+struct Frame {
+    left: f64,
+    top: f64,
+}
+
+/// Groups glyphs into lines by baseline, joins each line's glyphs left to right with
+/// spaces where the gaps say so, and orders the lines as they are read: upright text
+/// section by section and column by column ([`columns`]), then rotated text (margin
+/// stamps, vertical captions) top to bottom.
 pub(super) fn build_lines(glyphs: Vec<Glyph>, media: [f64; 4]) -> Vec<PdfLine> {
     let [llx, lly, urx, ury] = media;
-    let (left_edge, top_edge) = (llx.min(urx), lly.max(ury));
-
-    // Rotated text (margin stamps, vertical captions) is laid out in its own frame.
-    let mut by_angle: HashMap<i32, Vec<&Glyph>> = HashMap::new();
+    let frame = Frame {
+        left: llx.min(urx),
+        top: lly.max(ury),
+    };
+    let mut by_angle: BTreeMap<i32, Vec<&Glyph>> = BTreeMap::new();
     for g in &glyphs {
         by_angle.entry(g.angle).or_default().push(g);
     }
-
-    let mut lines: Vec<(f64, f64, PdfLine)> = Vec::new();
+    let mut lines = Vec::new();
+    let mut rotated: Vec<PdfLine> = Vec::new();
     for (angle, group) in by_angle {
-        let (sin, cos) = f64::from(angle).to_radians().sin_cos();
-        let mut placed: Vec<Placed> = group
-            .into_iter()
-            .map(|g| Placed {
-                glyph: g,
-                along: g.x * cos + g.y * sin,
-                up: -g.x * sin + g.y * cos,
-            })
-            .collect();
-        // Highest baseline first; stable, so glyphs on one baseline keep drawing order.
-        placed.sort_by(|a, b| b.up.total_cmp(&a.up));
-
-        let mut clusters: Vec<Vec<Placed>> = Vec::new();
-        // The anchor is the baseline of the largest glyph so far, so that a superscript
-        // seen first does not drag the line's baseline up.
-        let mut anchor = (f64::NAN, 0.0f64);
-        for p in placed {
-            let joins = clusters.last().is_some()
-                && anchor.0 - p.up <= SAME_LINE_EM * p.glyph.size.max(anchor.1);
-            if !joins {
-                clusters.push(Vec::new());
-                anchor = (p.up, 0.0);
-            }
-            if p.glyph.size > anchor.1 {
-                anchor = (p.up, p.glyph.size);
-            }
-            if let Some(cluster) = clusters.last_mut() {
-                cluster.push(p);
-            }
+        let rows = baselines(group, angle);
+        if angle == 0 {
+            lines.extend(upright_lines(&rows, frame));
+            continue;
         }
-
-        for mut cluster in clusters {
-            cluster.sort_by(|a, b| a.along.total_cmp(&b.along));
-            // All pieces of one baseline share its sort key, so a header's left, centre
-            // and right parts stay together and in left-to-right order.
-            let baseline = top_edge - anchor_page_y(&cluster);
-            for segment in split_at_wide_gaps(&cluster) {
-                if let Some(text) = join_line(segment) {
-                    let geometry = line_geometry(segment, angle, left_edge, top_edge);
-                    let key = if angle == 0 {
-                        baseline
-                    } else {
-                        f64::from(geometry.top)
-                    };
-                    lines.push((
-                        key,
-                        f64::from(geometry.left),
-                        PdfLine {
-                            text,
-                            geometry: Some(geometry),
-                        },
-                    ));
-                }
+        for row in &rows {
+            for segment in split_at_wide_gaps(row) {
+                rotated.extend(make_line(segment, angle, frame));
             }
         }
     }
-    lines.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    lines.into_iter().map(|(_, _, line)| line).collect()
+    let top_left = |l: &PdfLine| l.geometry.map_or((0.0, 0.0), |g| (g.top, g.left));
+    rotated.sort_by(|a, b| {
+        let ((ta, la), (tb, lb)) = (top_left(a), top_left(b));
+        ta.total_cmp(&tb).then(la.total_cmp(&lb))
+    });
+    lines.extend(rotated);
+    lines
+}
+
+/// The glyphs of one direction grouped by baseline, top to bottom, each group sorted
+/// along the line.
+fn baselines(glyphs: Vec<&Glyph>, angle: i32) -> Vec<Vec<Placed<'_>>> {
+    let (sin, cos) = f64::from(angle).to_radians().sin_cos();
+    let mut placed: Vec<Placed> = glyphs
+        .into_iter()
+        .map(|g| Placed {
+            glyph: g,
+            along: g.x * cos + g.y * sin,
+            up: -g.x * sin + g.y * cos,
+        })
+        .collect();
+    // Highest baseline first; stable, so glyphs on one baseline keep drawing order.
+    placed.sort_by(|a, b| b.up.total_cmp(&a.up));
+
+    let mut rows: Vec<Vec<Placed>> = Vec::new();
+    // The anchor is the baseline of the largest glyph so far, so that a superscript
+    // seen first does not drag the line's baseline up.
+    let mut anchor = (f64::NAN, 0.0f64);
+    for p in placed {
+        let joins =
+            !rows.is_empty() && anchor.0 - p.up <= SAME_LINE_EM * p.glyph.size.max(anchor.1);
+        if !joins {
+            rows.push(Vec::new());
+            anchor = (p.up, 0.0);
+        }
+        if p.glyph.size > anchor.1 {
+            anchor = (p.up, p.glyph.size);
+        }
+        if let Some(row) = rows.last_mut() {
+            row.push(p);
+        }
+    }
+    for row in &mut rows {
+        row.sort_by(|a, b| a.along.total_cmp(&b.along));
+    }
+    rows
+}
+
+/// Upright lines in reading order, each knowing the column it was read in.
+fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
+    let chunked: Vec<Vec<std::ops::Range<usize>>> =
+        rows.iter().map(|row| gutter_chunks(row)).collect();
+    let layout_rows: Vec<columns::Row> = rows
+        .iter()
+        .zip(&chunked)
+        .map(|(row, ranges)| columns::Row {
+            baseline: frame.top - anchor_page_y(row),
+            size: row.iter().map(|p| p.glyph.size).fold(0.0, f64::max),
+            chunks: ranges.iter().map(|r| extent(&row[r.clone()])).collect(),
+        })
+        .collect();
+    let places = columns::reading_places(&layout_rows);
+
+    // One piece of a row per column it has text in: columns run left to right, so
+    // the chunks of a row in one column are next to each other.
+    let mut pieces: Vec<(Place, usize, std::ops::Range<usize>)> = Vec::new();
+    for (index, (ranges, row_places)) in chunked.iter().zip(&places).enumerate() {
+        for (range, &place) in ranges.iter().zip(row_places) {
+            match pieces.last_mut() {
+                Some((last, row, piece)) if *row == index && *last == place => {
+                    piece.end = range.end;
+                }
+                _ => pieces.push((place, index, range.clone())),
+            }
+        }
+    }
+    pieces.sort_by_key(|(place, row, _)| (*place, *row));
+
+    let mut lines: Vec<(Place, PdfLine)> = Vec::new();
+    for (place, row, range) in pieces {
+        for segment in split_at_wide_gaps(&rows[row][range]) {
+            if let Some(mut line) = make_line(segment, 0, frame) {
+                if let Some(g) = line.geometry.as_mut() {
+                    g.columns = u8::try_from(place.columns).unwrap_or(u8::MAX);
+                }
+                lines.push((place, line));
+            }
+        }
+    }
+    // A line's measure starts where its column's text does.
+    let mut column_left: BTreeMap<Place, f32> = BTreeMap::new();
+    for (place, line) in &lines {
+        if let Some(g) = line.geometry {
+            let left = column_left.entry(*place).or_insert(g.left);
+            *left = left.min(g.left);
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(place, mut line)| {
+            if let (Some(g), Some(&left)) = (line.geometry.as_mut(), column_left.get(&place)) {
+                g.column_left = left;
+            }
+            line
+        })
+        .collect()
+}
+
+/// Splits a row (sorted along the line) where visible glyphs are at least a gutter
+/// apart ([`columns::GUTTER_EM`]): the runs the column analysis looks at.
+fn gutter_chunks(row: &[Placed]) -> Vec<std::ops::Range<usize>> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut last_visible_end: Option<(f64, f64)> = None;
+    for (i, p) in row.iter().enumerate() {
+        if p.glyph.text.trim().is_empty() {
+            continue;
+        }
+        if let Some((end, size)) = last_visible_end {
+            if p.along - end >= columns::GUTTER_EM * size.max(p.glyph.size) {
+                chunks.push(start..i);
+                start = i;
+            }
+        }
+        last_visible_end = Some((p.along + p.glyph.advance, p.glyph.size));
+    }
+    chunks.push(start..row.len());
+    chunks
+}
+
+/// The horizontal extent of a run of glyphs, from its visible ones.
+fn extent(glyphs: &[Placed]) -> columns::Chunk {
+    let visible = || glyphs.iter().filter(|p| !p.glyph.text.trim().is_empty());
+    let (mut left, mut right) = (f64::INFINITY, f64::NEG_INFINITY);
+    for p in visible() {
+        left = left.min(p.along);
+        right = right.max(p.along + p.glyph.advance);
+    }
+    if left > right {
+        for p in glyphs {
+            left = left.min(p.along);
+            right = right.max(p.along + p.glyph.advance);
+        }
+    }
+    columns::Chunk { left, right }
+}
+
+/// One line from a run of glyphs on one baseline, or `None` if it is only whitespace.
+fn make_line(segment: &[Placed], angle: i32, frame: Frame) -> Option<PdfLine> {
+    let text = join_line(segment)?;
+    let geometry = line_geometry(segment, angle, frame.left, frame.top);
+    Some(PdfLine {
+        text,
+        geometry: Some(geometry),
+    })
 }
 
 /// Page y of the baseline of the largest glyph: the line's own baseline, not a
@@ -154,9 +273,14 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
             let next = p.glyph.text.chars().next();
             let drawn_space =
                 last.is_some_and(char::is_whitespace) || next.is_some_and(char::is_whitespace);
+            let punctuation = |c: Option<char>| c.is_some_and(|c| ",.;:!?".contains(c));
             let threshold = match (last.map(east_asian_width), next.map(east_asian_width)) {
                 (Some(Width::Wide), Some(Width::Wide | Width::Ambiguous))
                 | (Some(Width::Ambiguous), Some(Width::Wide)) => CJK_GAP_EM,
+                // A narrow comma or stop set inside Chinese text takes its glue as a
+                // wide character does (xeCJK stretches it in a justified line).
+                (Some(Width::Wide), _) if punctuation(next) => CJK_GAP_EM,
+                (_, Some(Width::Wide)) if punctuation(last) => CJK_GAP_EM,
                 (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
                 _ => WORD_GAP_EM,
             };
@@ -219,6 +343,8 @@ fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) 
         left: (left - left_edge) as f32,
         right: (right - left_edge) as f32,
         font_size: size as f32,
+        column_left: (left - left_edge) as f32,
+        columns: 1,
     }
 }
 

@@ -30,6 +30,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+mod columns;
 mod layout;
 
 #[cfg(test)]
@@ -56,6 +57,11 @@ pub struct LineGeometry {
     /// Effective size in points: the `Tf` size scaled by the text and current
     /// transformation matrices, so text drawn at `1 Tf` with a `12 0 0 12` matrix is 12.
     pub font_size: f32,
+    /// Where the text of the line's column starts: the left edge of its measure.
+    pub column_left: f32,
+    /// How many columns the part of the page the line is in has (1 for text that
+    /// spans the page).
+    pub columns: u8,
 }
 
 /// One page of text lines, ordered top to bottom.

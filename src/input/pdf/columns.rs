@@ -1,0 +1,544 @@
+//! Reading order on a page: which column each piece of text is in, and in what order
+//! the columns and the text spanning them are read.
+//!
+//! The page is seen as rows (one a baseline) of chunks (the runs of text on a baseline
+//! between gaps wide enough to be a gutter). A gutter is a vertical strip of the text
+//! block that many rows leave empty on both sides of it and few rows cross: its vertical
+//! projection is a valley between two columns of text (the idea of the projection
+//! profiles in recursive XY-cut, applied to the whole page and allowing for the rows,
+//! such as a title or an abstract, that span the columns). Rows that cross a gutter, or
+//! stand alone across the columns (a running header "date … title"), span the page;
+//! the rows between two spanning ones form a section that is read column by column. So
+//! a title above two columns comes first, each column is read to its foot, and a
+//! heading set across the columns between two sets of them stays between them.
+
+/// A run of text on one baseline, by its horizontal extent in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Chunk {
+    pub left: f64,
+    pub right: f64,
+}
+
+/// The chunks of one baseline, left to right.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Row {
+    /// Baseline, in points down from the top of the page.
+    pub baseline: f64,
+    /// The size of the row's text, in points.
+    pub size: f64,
+    pub chunks: Vec<Chunk>,
+}
+
+/// Where one chunk is read: its section (counted from the top of the page), its column
+/// within the section, and how many columns the section has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) struct Place {
+    pub section: usize,
+    pub column: usize,
+    pub columns: usize,
+}
+
+/// A gap between two text runs of one baseline at least this wide (in em) may be a
+/// gutter: the narrowest column gaps seen (TeX's `\columnsep`, CSS `column-gap`,
+/// word processors' column spacing) are 1.4–1.8 em; justified word spaces stay below.
+pub(super) const GUTTER_EM: f64 = 0.8;
+/// A column is at least this many em wide; narrower strips (table cells, line numbers,
+/// drop capitals) are not columns.
+const MIN_COLUMN_EM: f64 = 6.0;
+/// Rows that cross a gutter may be at most this share of the rows beside it.
+const CROSSING_SHARE: f64 = 0.5;
+/// A column is a column when at least this many rows have text in it.
+const MIN_COLUMN_ROWS: usize = 3;
+/// A column more than this share of whose rows hold several runs of text is a table's.
+const TABULAR_SHARE: f64 = 0.3;
+/// Text at least this much larger than the body may be a heading.
+const HEADING_SCALE: f64 = 1.1;
+/// A row this far (in em) from the rows above and below stands alone.
+const ALONE_EM: f64 = 2.0;
+
+/// Where each chunk of each row is read (`places[row][chunk]`).
+pub(super) fn reading_places(rows: &[Row]) -> Vec<Vec<Place>> {
+    let gutters = find_gutters(rows);
+    let spanning = spanning_rows(rows, &gutters);
+    let mut places = Vec::with_capacity(rows.len());
+    let mut section = 0;
+    let mut previous_spanning: Option<bool> = None;
+    for (row, &spans) in rows.iter().zip(&spanning) {
+        // A section ends where the rows change between spanning and columnar; every
+        // spanning row is a section of its own, read in place.
+        if previous_spanning.is_some() && (spans || previous_spanning == Some(true)) {
+            section += 1;
+        }
+        previous_spanning = Some(spans);
+        let columns = if spans { 1 } else { gutters.len() + 1 };
+        places.push(
+            row.chunks
+                .iter()
+                .map(|chunk| Place {
+                    section,
+                    column: if spans { 0 } else { column_of(chunk, &gutters) },
+                    columns,
+                })
+                .collect(),
+        );
+    }
+    places
+}
+
+/// A strip of the page between two columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Gutter {
+    left: f64,
+    right: f64,
+}
+
+fn column_of(chunk: &Chunk, gutters: &[Gutter]) -> usize {
+    let centre = (chunk.left + chunk.right) / 2.0;
+    gutters.iter().filter(|g| g.right <= centre).count()
+}
+
+/// The size most rows are set in.
+fn body_size(rows: &[Row]) -> f64 {
+    let mut sizes: Vec<f64> = rows.iter().map(|r| r.size).collect();
+    sizes.sort_unstable_by(f64::total_cmp);
+    sizes.get(sizes.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The gutters of the page, left to right: valleys of the vertical projection of its
+/// rows that are wide enough, between columns that are wide and full enough.
+fn find_gutters(rows: &[Row]) -> Vec<Gutter> {
+    let size = body_size(rows);
+    let (Some(left), Some(right)) = (
+        rows.iter()
+            .flat_map(|r| r.chunks.first())
+            .map(|c| c.left)
+            .min_by(f64::total_cmp),
+        rows.iter()
+            .flat_map(|r| r.chunks.last())
+            .map(|c| c.right)
+            .max_by(f64::total_cmp),
+    ) else {
+        return Vec::new();
+    };
+    if size <= 0.0 || right - left < 2.0 * MIN_COLUMN_EM * size {
+        return Vec::new();
+    }
+    let profile = Profile::of(rows, left, right);
+    let mut gutters = profile.valleys(GUTTER_EM * size);
+    drop_narrow_columns(&mut gutters, left, right, MIN_COLUMN_EM * size);
+    if gutters.is_empty() || is_tabular(rows, &gutters) {
+        return Vec::new();
+    }
+    gutters
+}
+
+/// Whether the "columns" are a table's: in a column of text a row is one run of text,
+/// while a column made of table cells has rows of several runs.
+fn is_tabular(rows: &[Row], gutters: &[Gutter]) -> bool {
+    (0..=gutters.len()).any(|column| {
+        let runs: Vec<usize> = rows
+            .iter()
+            .map(|r| {
+                r.chunks
+                    .iter()
+                    .filter(|c| column_of(c, gutters) == column)
+                    .count()
+            })
+            .filter(|&n| n > 0)
+            .collect();
+        let several = runs.iter().filter(|&&n| n > 1).count();
+        several as f64 > TABULAR_SHARE * runs.len() as f64
+    })
+}
+
+/// How many rows cover each strip of the text block.
+struct Profile {
+    left: f64,
+    step: f64,
+    counts: Vec<usize>,
+}
+
+/// The projection is measured in strips this wide (points), or wider on huge pages.
+const STRIP: f64 = 1.0;
+const MAX_STRIPS: usize = 4096;
+
+impl Profile {
+    fn of(rows: &[Row], left: f64, right: f64) -> Profile {
+        let width = right - left;
+        let strips = ((width / STRIP).ceil() as usize).clamp(1, MAX_STRIPS);
+        let step = width / strips as f64;
+        let mut counts = vec![0usize; strips];
+        let index = |x: f64| (((x - left) / step).floor().max(0.0) as usize).min(strips - 1);
+        for row in rows {
+            let mut last_covered = None;
+            for chunk in &row.chunks {
+                let (from, to) = (index(chunk.left), index(chunk.right));
+                // Each row counts once per strip, even if two of its chunks touch it.
+                let from = last_covered.map_or(from, |last: usize| from.max(last + 1));
+                for count in counts.iter_mut().take(to + 1).skip(from) {
+                    *count += 1;
+                }
+                last_covered = Some(to.max(last_covered.unwrap_or(0)));
+            }
+        }
+        Profile { left, step, counts }
+    }
+
+    /// Interior runs at least `min_width` wide that few rows cross compared with the
+    /// fullest strips on either side of them.
+    fn valleys(&self, min_width: f64) -> Vec<Gutter> {
+        let n = self.counts.len();
+        let peak_before: Vec<usize> = self
+            .counts
+            .iter()
+            .scan(0, |m, &c| {
+                *m = (*m).max(c);
+                Some(*m)
+            })
+            .collect();
+        let mut peak_after = vec![0usize; n];
+        let mut m = 0;
+        for i in (0..n).rev() {
+            m = m.max(self.counts[i]);
+            peak_after[i] = m;
+        }
+        let mut gutters = Vec::new();
+        let mut i = 0;
+        while i < n {
+            let Some(start) = (i..n).find(|&j| self.is_low(j, &peak_before, &peak_after)) else {
+                break;
+            };
+            let end = (start..n)
+                .find(|&j| !self.is_low(j, &peak_before, &peak_after))
+                .unwrap_or(n);
+            let width = (end - start) as f64 * self.step;
+            if start > 0 && end < n && width >= min_width {
+                gutters.push(Gutter {
+                    left: self.left + start as f64 * self.step,
+                    right: self.left + end as f64 * self.step,
+                });
+            }
+            i = end;
+        }
+        gutters
+    }
+
+    /// Whether strip `i` is crossed by few rows compared with the columns on both sides.
+    fn is_low(&self, i: usize, peak_before: &[usize], peak_after: &[usize]) -> bool {
+        let beside = peak_before[i].min(peak_after[i]);
+        beside >= MIN_COLUMN_ROWS && (self.counts[i] as f64) <= CROSSING_SHARE * beside as f64
+    }
+}
+
+/// Removes gutters until every column is at least `min_width` wide: a narrow strip at
+/// the edge (line numbers, a side note's marker) joins its neighbour.
+fn drop_narrow_columns(gutters: &mut Vec<Gutter>, left: f64, right: f64, min_width: f64) {
+    loop {
+        let edges: Vec<f64> = std::iter::once(left)
+            .chain(gutters.iter().flat_map(|g| [g.left, g.right]))
+            .chain(std::iter::once(right))
+            .collect();
+        let widths: Vec<f64> = edges.chunks(2).map(|pair| pair[1] - pair[0]).collect();
+        let Some((narrowest, &width)) = widths.iter().enumerate().min_by(|a, b| a.1.total_cmp(b.1))
+        else {
+            return;
+        };
+        if width >= min_width || gutters.is_empty() {
+            return;
+        }
+        // Column k lies between gutters k-1 and k; drop the one towards the narrower
+        // neighbour.
+        let towards_left = narrowest == gutters.len()
+            || (narrowest > 0 && widths[narrowest - 1] <= widths[narrowest + 1]);
+        let gutter = if towards_left {
+            narrowest - 1
+        } else {
+            narrowest
+        };
+        gutters.remove(gutter);
+    }
+}
+
+/// Which rows span the columns: those that cross a gutter, those with text in several
+/// columns that stand alone (a header's date and title), and a lone centred line that
+/// no other column has text beside (a heading set across three columns).
+fn spanning_rows(rows: &[Row], gutters: &[Gutter]) -> Vec<bool> {
+    if gutters.is_empty() {
+        return vec![false; rows.len()];
+    }
+    let centre = {
+        let left = gutters.first().map_or(0.0, |g| g.left);
+        let right = gutters.last().map_or(0.0, |g| g.right);
+        let block_left = rows
+            .iter()
+            .flat_map(|r| r.chunks.first())
+            .map(|c| c.left)
+            .fold(left, f64::min);
+        let block_right = rows
+            .iter()
+            .flat_map(|r| r.chunks.last())
+            .map(|c| c.right)
+            .fold(right, f64::max);
+        (block_left + block_right) / 2.0
+    };
+    let body = body_size(rows);
+    (0..rows.len())
+        .map(|i| {
+            let row = &rows[i];
+            let slack = 0.3 * row.size;
+            // Across the whole gutter (a list marker hung into it does not cross it), or
+            // set in it (a folio centred under two columns).
+            let crosses = row.chunks.iter().any(|c| {
+                let centre = (c.left + c.right) / 2.0;
+                gutters.iter().any(|g| {
+                    (c.left <= g.left + slack && c.right >= g.right - slack)
+                        || (g.left..=g.right).contains(&centre)
+                })
+            });
+            let columns_used = {
+                let mut used: Vec<usize> =
+                    row.chunks.iter().map(|c| column_of(c, gutters)).collect();
+                used.dedup();
+                used.len()
+            };
+            crosses
+                || (columns_used > 1 && stands_alone(rows, i))
+                || is_heading_across(rows, i, gutters, centre, body)
+        })
+        .collect()
+}
+
+/// Whether no other row is within [`ALONE_EM`] of row `i`'s baseline.
+fn stands_alone(rows: &[Row], i: usize) -> bool {
+    let row = &rows[i];
+    let reach = ALONE_EM * row.size;
+    rows.iter()
+        .enumerate()
+        .all(|(j, other)| j == i || (other.baseline - row.baseline).abs() > reach)
+}
+
+/// A heading set across the columns that crosses no gutter (a short one, centred or
+/// flush left over the first column): one run of text, set larger than the body or
+/// centred with room on both sides, that the other columns leave empty beside it
+/// while they hold text above and below it.
+fn is_heading_across(rows: &[Row], i: usize, gutters: &[Gutter], centre: f64, body: f64) -> bool {
+    let row = &rows[i];
+    let [chunk] = row.chunks.as_slice() else {
+        return false;
+    };
+    let column = column_of(chunk, gutters);
+    let centred = ((chunk.left + chunk.right) / 2.0 - centre).abs() <= row.size
+        && column > 0
+        && column < gutters.len()
+        && chunk.left - gutters[column - 1].right >= row.size
+        && gutters[column].left - chunk.right >= row.size;
+    if !(centred || row.size >= HEADING_SCALE * body) {
+        return false;
+    }
+    // The rows just above and below it in its own column: a heading across the columns
+    // has the ends of the columns above it and their starts below it, while one in a
+    // column has the other columns' lines running on beside its space.
+    let in_column = |r: &Row, c: usize| r.chunks.iter().any(|k| column_of(k, gutters) == c);
+    let above = rows[..i].iter().rev().find(|r| in_column(r, column));
+    let below = rows[i + 1..].iter().find(|r| in_column(r, column));
+    let (Some(above), Some(below)) = (above, below) else {
+        return false;
+    };
+    let slack = 0.3 * row.size;
+    let (from, to) = (above.baseline + slack, below.baseline - slack);
+    (0..=gutters.len()).filter(|&c| c != column).all(|other| {
+        let mut baselines = rows
+            .iter()
+            .filter(|r| in_column(r, other))
+            .map(|r| r.baseline);
+        let (mut before, mut after, mut beside) = (false, false, false);
+        for baseline in baselines.by_ref() {
+            before |= baseline < from;
+            after |= baseline > to;
+            beside |= (from..=to).contains(&baseline);
+        }
+        before && after && !beside
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row of chunks at a baseline, size 10.
+    fn row(baseline: f64, chunks: &[(f64, f64)]) -> Row {
+        Row {
+            baseline,
+            size: 10.0,
+            chunks: chunks
+                .iter()
+                .map(|&(left, right)| Chunk { left, right })
+                .collect(),
+        }
+    }
+
+    /// `n` rows of two columns, 72–290 and 310–528, 12 pt apart from `top`.
+    fn two_columns(top: f64, n: usize) -> Vec<Row> {
+        (0..n)
+            .map(|k| row(top + 12.0 * k as f64, &[(72.0, 290.0), (310.0, 528.0)]))
+            .collect()
+    }
+
+    fn columns_of(places: &[Vec<Place>]) -> Vec<Vec<usize>> {
+        places
+            .iter()
+            .map(|p| p.iter().map(|p| p.column).collect())
+            .collect()
+    }
+
+    #[test]
+    fn one_column_of_justified_text_has_no_gutter() {
+        // Word gaps at varying places never line up into a strip.
+        let rows: Vec<Row> = (0..30)
+            .map(|k| {
+                let gap = 100.0 + (k * 37 % 300) as f64;
+                row(100.0 + 12.0 * k as f64, &[(72.0, gap), (gap + 9.0, 528.0)])
+            })
+            .collect();
+        assert!(find_gutters(&rows).is_empty());
+        assert!(reading_places(&rows)
+            .iter()
+            .flatten()
+            .all(|p| p.columns == 1 && p.section == 0));
+    }
+
+    #[test]
+    fn two_columns_are_found_and_read_apart() {
+        let rows = two_columns(100.0, 20);
+        let gutters = find_gutters(&rows);
+        assert_eq!(gutters.len(), 1);
+        assert!(gutters[0].left >= 289.0 && gutters[0].right <= 311.0);
+        let places = reading_places(&rows);
+        assert!(columns_of(&places).iter().all(|c| c == &[0, 1]));
+        assert!(places.iter().flatten().all(|p| p.columns == 2));
+    }
+
+    #[test]
+    fn a_title_across_the_columns_is_a_section_before_them() {
+        let mut rows = vec![row(60.0, &[(150.0, 450.0)])];
+        rows.extend(two_columns(100.0, 20));
+        let places = reading_places(&rows);
+        assert_eq!(places[0][0].section, 0);
+        assert_eq!(places[0][0].columns, 1);
+        assert!(places[1..].iter().flatten().all(|p| p.section == 1));
+    }
+
+    #[test]
+    fn an_abstract_across_the_columns_does_not_hide_them() {
+        let mut rows: Vec<Row> = (0..12)
+            .map(|k| row(60.0 + 12.0 * k as f64, &[(72.0, 528.0)]))
+            .collect();
+        rows.extend(two_columns(220.0, 24));
+        let places = reading_places(&rows);
+        assert!(places[..12].iter().flatten().all(|p| p.columns == 1));
+        assert!(places[12..].iter().flatten().all(|p| p.columns == 2));
+        // The abstract's rows are sections of their own, before the columns' section.
+        let body = places[12][0].section;
+        assert!(places[..12].iter().flatten().all(|p| p.section < body));
+    }
+
+    #[test]
+    fn a_list_marker_hung_into_the_gutter_stays_in_its_column() {
+        let mut rows = two_columns(100.0, 20);
+        rows[5].chunks[1].left = 300.0;
+        let places = reading_places(&rows);
+        assert!(places
+            .iter()
+            .flatten()
+            .all(|p| p.section == 0 && p.columns == 2));
+    }
+
+    #[test]
+    fn a_folio_centred_in_the_gutter_spans_the_columns() {
+        let mut rows = two_columns(100.0, 20);
+        rows.push(row(400.0, &[(297.0, 303.0)]));
+        let places = reading_places(&rows);
+        assert_eq!(places[20][0].columns, 1);
+        assert!(places[20][0].section > places[0][0].section);
+    }
+
+    #[test]
+    fn a_header_with_text_over_both_columns_spans_them() {
+        // "date … title" alone at the top, its parts over the two columns.
+        let mut rows = vec![row(30.0, &[(72.0, 120.0), (400.0, 528.0)])];
+        rows.extend(two_columns(100.0, 20));
+        let places = reading_places(&rows);
+        assert_eq!(
+            places[0].iter().map(|p| p.column).collect::<Vec<_>>(),
+            [0, 0]
+        );
+        assert!(places[0][0].section < places[1][0].section);
+    }
+
+    #[test]
+    fn a_centred_heading_across_three_columns_separates_them() {
+        let three = |top: f64, n: usize| -> Vec<Row> {
+            (0..n)
+                .map(|k| {
+                    row(
+                        top + 12.0 * k as f64,
+                        &[(42.0, 203.0), (218.0, 379.0), (393.0, 554.0)],
+                    )
+                })
+                .collect()
+        };
+        let mut rows = three(100.0, 10);
+        rows.push(row(240.0, &[(250.0, 346.0)]));
+        // A line of the middle column after a paragraph break beside gaps in the
+        // others is no heading.
+        rows.push(Row {
+            size: 10.0,
+            ..row(254.0, &[(218.0, 379.0)])
+        });
+        rows.extend(three(280.0, 10));
+        let places = reading_places(&rows);
+        assert!(places[..10].iter().flatten().all(|p| p.columns == 3));
+        assert_eq!(places[10][0].columns, 1);
+        let (above, heading, below) = (
+            places[0][0].section,
+            places[10][0].section,
+            places[12][0].section,
+        );
+        assert!(above < heading && heading < below);
+        assert_eq!(
+            places[11][0],
+            Place {
+                section: below,
+                column: 1,
+                columns: 3
+            }
+        );
+    }
+
+    #[test]
+    fn narrow_strips_are_not_columns() {
+        // Line numbers in the margin, then one column of text.
+        let rows: Vec<Row> = (0..30)
+            .map(|k| row(100.0 + 12.0 * k as f64, &[(40.0, 50.0), (72.0, 528.0)]))
+            .collect();
+        assert!(find_gutters(&rows).is_empty());
+    }
+
+    #[test]
+    fn a_table_of_short_cells_is_not_columns() {
+        let rows: Vec<Row> = (0..10)
+            .map(|k| {
+                row(
+                    100.0 + 12.0 * k as f64,
+                    &[
+                        (72.0, 110.0),
+                        (150.0, 190.0),
+                        (230.0, 260.0),
+                        (300.0, 330.0),
+                    ],
+                )
+            })
+            .collect();
+        assert!(find_gutters(&rows).is_empty());
+    }
+}
