@@ -144,16 +144,32 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
             }
         }
     }
-    pieces.sort_by_key(|(place, row, _)| (*place, *row));
-
-    let mut lines: Vec<(Place, PdfLine)> = Vec::new();
+    // Each column's glyphs are grouped into lines again on their own, so that lines of
+    // two columns whose baselines nearly meet cannot be taken for one.
+    let mut by_place: BTreeMap<Place, Vec<&Glyph>> = BTreeMap::new();
     for (place, row, range) in pieces {
-        for segment in split_at_wide_gaps(&rows[row][range]) {
-            if let Some(mut line) = make_line(segment, 0, frame) {
-                if let Some(g) = line.geometry.as_mut() {
-                    g.columns = u8::try_from(place.columns).unwrap_or(u8::MAX);
+        by_place
+            .entry(place)
+            .or_default()
+            .extend(rows[row][range].iter().map(|p| p.glyph));
+    }
+    let mut lines: Vec<(Place, PdfLine)> = Vec::new();
+    for (place, glyphs) in by_place {
+        for row in baselines(glyphs, 0) {
+            // In a narrow column a wide gap is a justified line's (a heading of a few
+            // long words), not two pieces of text side by side.
+            let segments = if place.columns > 1 {
+                vec![row.as_slice()]
+            } else {
+                split_at_wide_gaps(&row)
+            };
+            for segment in segments {
+                if let Some(mut line) = make_line(segment, 0, frame) {
+                    if let Some(g) = line.geometry.as_mut() {
+                        g.columns = u8::try_from(place.columns).unwrap_or(u8::MAX);
+                    }
+                    lines.push((place, line));
                 }
-                lines.push((place, line));
             }
         }
     }
@@ -280,7 +296,12 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
                 // A narrow comma or stop set inside Chinese text takes its glue as a
                 // wide character does (xeCJK stretches it in a justified line).
                 (Some(Width::Wide), _) if punctuation(next) => CJK_GAP_EM,
-                (_, Some(Width::Wide)) if punctuation(last) => CJK_GAP_EM,
+                (_, Some(Width::Wide))
+                    if punctuation(last)
+                        && text.chars().nth_back(1).map(east_asian_width) == Some(Width::Wide) =>
+                {
+                    CJK_GAP_EM
+                }
                 (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
                 _ => WORD_GAP_EM,
             };
