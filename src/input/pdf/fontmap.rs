@@ -225,7 +225,7 @@ fn numbered_subset(
 
 /// A TrueType program whose only cmaps are symbolic ((1,0) or (3,0): codes
 /// straight to glyphs) and whose glyphs have no names (post format 3).
-fn sequential_truetype(data: &[u8]) -> bool {
+pub(super) fn sequential_truetype(data: &[u8]) -> bool {
     use ttf_parser::PlatformId;
     let Ok(face) = ttf_parser::Face::parse(data, 0) else {
         return false;

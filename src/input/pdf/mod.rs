@@ -1839,6 +1839,17 @@ mod tests {
     }
 
     #[test]
+    fn truetype_fonts_with_a_unicode_cmap_are_not_taken_for_numbered_subsets() {
+        let font = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/NotoSerif-Regular.ttf"
+        ))
+        .expect("bundled font");
+        assert!(!fontmap::sequential_truetype(&font));
+        assert!(!fontmap::sequential_truetype(b"not a font"));
+    }
+
+    #[test]
     fn no_text_is_reported_as_such() {
         assert_eq!(
             read_pdf(&pdf(&["0 0 1 rg 72 72 200 200 re f"]), None),
