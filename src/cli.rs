@@ -491,20 +491,7 @@ fn read_document(
         return Ok((document, Vec::new()));
     }
     let raw = crate::read_input(name, bytes, read)?;
-    let mut warnings = Vec::new();
-    if !raw.lost_pages.is_empty() {
-        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
-        warnings.push(Warning {
-            pages: raw.lost_pages.clone(),
-            ..Warning::new(
-                "lost-pages",
-                format!(
-                    "page(s) {} could not be read in full; their text may be incomplete",
-                    pages.join(", ")
-                ),
-            )
-        });
-    }
+    let mut warnings = reading_warnings(&raw);
     let cleaned = clean(&raw);
     for edit in cleaned
         .report
@@ -523,6 +510,58 @@ fn read_document(
         });
     }
     Ok((cleaned.document, warnings))
+}
+
+/// What reading a document noticed: pages lost, glyphs that gave no text
+/// (one warning a page), text read through a character collection (minor).
+fn reading_warnings(raw: &RawDoc) -> Vec<crate::batch::Warning> {
+    use crate::batch::Warning;
+    use crate::input::pdf::thousands;
+    let mut warnings = Vec::new();
+    if !raw.lost_pages.is_empty() {
+        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
+        warnings.push(Warning {
+            pages: raw.lost_pages.clone(),
+            ..Warning::new(
+                "lost-pages",
+                format!(
+                    "page(s) {} could not be read in full; their text may be incomplete",
+                    pages.join(", ")
+                ),
+            )
+        });
+    }
+    for unmapped in &raw.unmapped {
+        let fonts = if unmapped.fonts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", unmapped.fonts.join(", "))
+        };
+        warnings.push(Warning {
+            pages: vec![unmapped.page],
+            ..Warning::new(
+                "unmapped-glyphs",
+                format!(
+                    "page {}: {} glyph{} in fonts without a Unicode map{fonts} could not be read as text",
+                    unmapped.page,
+                    thousands(unmapped.count),
+                    if unmapped.count == 1 { "" } else { "s" },
+                ),
+            )
+        });
+    }
+    for recovered in &raw.recovered {
+        warnings.push(Warning::new(
+            "recovered-text",
+            format!(
+                "{} glyph{} in fonts without a Unicode map read through the {} character collection",
+                thousands(recovered.glyphs),
+                if recovered.glyphs == 1 { "" } else { "s" },
+                recovered.collection
+            ),
+        ));
+    }
+    warnings
 }
 
 /// Fresh font databases for documents: each distinct choice of fonts is
@@ -822,12 +861,13 @@ fn open_input(path: &Path, read: &InputArgs) -> Result<RawDoc, Error> {
 fn raw_of(path: &Path, bytes: &[u8], read: &InputArgs) -> Result<RawDoc, Error> {
     let name = path.display().to_string();
     let raw = crate::read_input(&name, bytes, &read.read_options()?)?;
-    if !raw.lost_pages.is_empty() {
-        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
-        eprintln!(
-            "offprint: warning: {name}: page(s) {} could not be read in full; their text may be incomplete",
-            pages.join(", ")
-        );
+    for warning in reading_warnings(&raw) {
+        let label = if warning.is_minor() {
+            "note"
+        } else {
+            "warning"
+        };
+        eprintln!("offprint: {label}: {name}: {}", warning.message);
     }
     Ok(raw)
 }

@@ -89,7 +89,8 @@ pub fn shard_assignment(relative_paths: &[&str], count: usize) -> Vec<usize> {
 /// Something the conversion of one document noticed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
-    /// `missing-glyph`, `lost-pages`, `undecided-hyphen` or `font-not-embedded`.
+    /// `missing-glyph`, `lost-pages`, `unmapped-glyphs`, `recovered-text`,
+    /// `undecided-hyphen` or `font-not-embedded`.
     pub kind: String,
     pub message: String,
     /// Source pages concerned.
@@ -112,7 +113,7 @@ impl Warning {
 
     /// Minor warnings are in the summary but on stderr only with `-v`.
     pub fn is_minor(&self) -> bool {
-        self.kind == "undecided-hyphen"
+        matches!(self.kind.as_str(), "undecided-hyphen" | "recovered-text")
     }
 }
 

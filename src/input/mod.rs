@@ -20,6 +20,12 @@ pub struct RawDoc {
     /// Pages whose text could not be read with positions (PDF input): what
     /// they hold came from a plain fallback extractor, or nothing did.
     pub lost_pages: Vec<usize>,
+    /// Pages whose glyphs partly came out as no text (PDF input): their
+    /// fonts have no Unicode map.
+    pub unmapped: Vec<pdf::UnmappedGlyphs>,
+    /// Text of fonts without a Unicode map read through a character
+    /// collection (PDF input).
+    pub recovered: Vec<pdf::Recovered>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -77,6 +83,8 @@ impl From<pdf::PdfText> for RawDoc {
             pages,
             source: None,
             lost_pages: text.lost_pages,
+            unmapped: text.unmapped,
+            recovered: text.recovered,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Project tasks: `cargo xtask <task>`.
 //!
 //! - `bad`: (re)generates the bad-input corpus in `fixtures/bad/`.
+//! - `cmaps`: CID → Unicode tables for the Adobe CJK collections, from
+//!   poppler-data's Adobe CMaps [`--check`: regenerate in memory and compare].
 //! - `bench`: cleaning throughput and linearity, extract + clean of the
 //!   corpus PDFs next to `pdftotext`, and the time and size of the brief's
 //!   five PDF editions (release build).
@@ -14,6 +16,7 @@
 mod bad;
 mod batch_bench;
 mod bench;
+mod cmaps;
 mod dist;
 mod eval;
 mod fonts;
@@ -27,12 +30,13 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("bad") => bad::run(std::env::args().skip(2)),
         Some("bench") => bench::run(std::env::args().skip(2)),
+        Some("cmaps") => cmaps::run(std::env::args().skip(2)),
         Some("dist") => dist::run(std::env::args().skip(2)),
         Some("eval") => eval::run(std::env::args().skip(2)),
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };

@@ -30,7 +30,9 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+mod cid;
 mod columns;
+mod fontmap;
 mod layout;
 
 #[cfg(test)]
@@ -84,6 +86,14 @@ pub enum PdfError {
     WrongPassword,
     /// The document parsed but no page holds extractable text.
     NoText,
+    /// The pages show glyphs, but (nearly) all of them are in fonts without a
+    /// Unicode map, and no text could be recovered from them.
+    UnmappedText {
+        glyphs: usize,
+        pages: usize,
+        /// The fonts concerned, by name.
+        fonts: Vec<String>,
+    },
     /// Not a PDF, or too damaged to read; the string is a short reason.
     Malformed(String),
     /// Extraction did not finish within the time limit.
@@ -96,6 +106,23 @@ impl fmt::Display for PdfError {
             PdfError::Encrypted => f.write_str("encrypted; pass --password"),
             PdfError::WrongPassword => f.write_str("wrong password"),
             PdfError::NoText => f.write_str("no extractable text (scanned? run OCR first)"),
+            PdfError::UnmappedText {
+                glyphs,
+                pages,
+                fonts,
+            } => {
+                write!(
+                    f,
+                    "text in fonts without a Unicode map: {} glyph{} on {pages} page{}",
+                    thousands(*glyphs),
+                    if *glyphs == 1 { "" } else { "s" },
+                    if *pages == 1 { "" } else { "s" },
+                )?;
+                if !fonts.is_empty() {
+                    write!(f, " ({})", fonts.join(", "))?;
+                }
+                f.write_str("; no text could be recovered")
+            }
             PdfError::Malformed(why) => write!(f, "not a readable PDF: {why}"),
             PdfError::TooSlow => f.write_str("gave up: text extraction took too long"),
         }
@@ -103,6 +130,38 @@ impl fmt::Display for PdfError {
 }
 
 impl std::error::Error for PdfError {}
+
+/// `5210` as `5,210`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Glyphs of one page that came out as no text: their font has no Unicode
+/// map (or maps them to control characters only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnmappedGlyphs {
+    /// 1-based page number.
+    pub page: usize,
+    pub count: usize,
+    /// The fonts concerned, by name (empty when they cannot be told).
+    pub fonts: Vec<String>,
+}
+
+/// Glyphs of fonts without /ToUnicode read through a character collection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovered {
+    /// `Adobe-GB1`, `Adobe-CNS1`, `Adobe-Japan1` or `Adobe-Korea1`.
+    pub collection: String,
+    pub glyphs: usize,
+}
 
 /// The text of a whole document.
 #[derive(Debug, Clone, PartialEq)]
@@ -112,6 +171,10 @@ pub struct PdfText {
     /// Pages whose text could not be read with positions. Their `PdfPage` holds what the
     /// fallback extractor recovered (lines without geometry), possibly nothing.
     pub lost_pages: Vec<usize>,
+    /// Pages with glyphs that gave no text, in page order.
+    pub unmapped: Vec<UnmappedGlyphs>,
+    /// Text read through a character collection, per collection.
+    pub recovered: Vec<Recovered>,
 }
 
 /// Time limit used by [`read_pdf`].
@@ -196,9 +259,15 @@ fn read_pdf_now(
     for &(_, id) in &page_ids {
         rewrite_quote_operators(&mut doc, id);
     }
+    let ids: Vec<ObjectId> = page_ids.iter().map(|&(_, id)| id).collect();
+    let survey = quietly(|| fontmap::Survey::of(&doc, &ids)).unwrap_or_default();
+    survey.repair(&mut doc);
 
     let mut pages = Vec::with_capacity(page_ids.len());
     let mut lost_pages = Vec::new();
+    let mut unmapped = Vec::new();
+    let mut recovered = std::collections::BTreeMap::new();
+    let (mut shown, mut unread) = (0usize, 0usize);
     let mut form_cycles = FormCycleCache::default();
     for (index, &(number, id)) in page_ids.iter().enumerate() {
         // The worker checks the clock itself too, so that a limit reached
@@ -215,7 +284,42 @@ fn read_pdf_now(
             lines: Vec::new(),
         };
         match extract_page(&doc, number, id, &mut form_cycles) {
-            Some(lines) => page.lines = lines,
+            Some((lines, counts)) => {
+                page.lines = lines;
+                shown += counts.shown;
+                let strings = survey.strings.get(index).and_then(Option::as_deref);
+                // Blame each glyph on its string's font when the walk saw the
+                // strings pdf-extract showed; else the page's unmapped fonts.
+                let aligned = strings.filter(|s| s.len() == counts.strings);
+                if let Some(strings) = aligned {
+                    fontmap::count_by_collection(
+                        &survey,
+                        strings,
+                        counts.read.iter().copied(),
+                        &mut recovered,
+                    );
+                }
+                if !counts.unmapped.is_empty() {
+                    unread += counts.unmapped.len();
+                    let fonts = match aligned {
+                        Some(strings) => {
+                            let names: std::collections::BTreeSet<&str> = counts
+                                .unmapped
+                                .iter()
+                                .filter_map(|&s| strings.get(s).copied().flatten())
+                                .filter_map(|f| survey.names.get(&f).map(String::as_str))
+                                .collect();
+                            names.into_iter().map(str::to_owned).collect()
+                        }
+                        None => survey.unmapped_on_page(index),
+                    };
+                    unmapped.push(UnmappedGlyphs {
+                        page: page.number,
+                        count: counts.unmapped.len(),
+                        fonts,
+                    });
+                }
+            }
             None => {
                 lost_pages.push(page.number);
                 page.lines = fallback_lines(&doc, number);
@@ -228,6 +332,17 @@ fn read_pdf_now(
         .iter()
         .flat_map(|p| &p.lines)
         .any(|l| !l.text.trim().is_empty());
+    // Glyphs shown but (almost) none read: fonts without a Unicode map, not a scan.
+    if unread > 0 && (!has_text || (shown - unread) * 20 < shown) {
+        let mut fonts: Vec<String> = unmapped.iter().flat_map(|u| u.fonts.clone()).collect();
+        fonts.sort();
+        fonts.dedup();
+        return Err(PdfError::UnmappedText {
+            glyphs: unread,
+            pages: unmapped.len(),
+            fonts,
+        });
+    }
     if !has_text {
         return Err(if lost_pages.is_empty() {
             PdfError::NoText
@@ -236,7 +351,19 @@ fn read_pdf_now(
             PdfError::Malformed("no page's text could be decoded".into())
         });
     }
-    Ok(PdfText { pages, lost_pages })
+    let recovered = recovered
+        .into_iter()
+        .map(|(collection, glyphs)| Recovered {
+            collection: collection.to_owned(),
+            glyphs,
+        })
+        .collect();
+    Ok(PdfText {
+        pages,
+        lost_pages,
+        unmapped,
+        recovered,
+    })
 }
 
 /// Whether the bytes are a PDF: a `%PDF-` header in the first kilobyte (real
@@ -877,23 +1004,42 @@ fn dict_entry<'d>(doc: &'d Document, dict: &'d Dictionary, key: &[u8]) -> Option
 // Per-page extraction
 // ---------------------------------------------------------------------------------------
 
+/// What a page's glyphs came to.
+#[derive(Debug, Default)]
+struct GlyphCounts {
+    /// Glyphs shown.
+    shown: usize,
+    /// Strings shown.
+    strings: usize,
+    /// For each glyph that read as text, and each that read as nothing, the
+    /// string that showed it.
+    read: Vec<usize>,
+    unmapped: Vec<usize>,
+}
+
 /// Lines of one page with geometry, or `None` if pdf-extract cannot read it.
 fn extract_page(
     doc: &Document,
     number: u32,
     id: ObjectId,
     forms: &mut FormCycleCache,
-) -> Option<Vec<PdfLine>> {
+) -> Option<(Vec<PdfLine>, GlyphCounts)> {
     if quietly(|| forms.page_has_cycle(doc, id)).unwrap_or(true) {
         return None;
     }
     let spans = quietly(|| actual_text_spans(doc, id)).unwrap_or_default();
     let mut collector = GlyphCollector::default();
     match quietly(|| pdf_extract::output_doc_page(doc, &mut collector, number)) {
-        Ok(Ok(())) => Some(build_lines(
-            apply_actual_text(collector.glyphs, &spans),
-            collector.media,
-        )),
+        Ok(Ok(())) => {
+            let counts = GlyphCounts {
+                shown: collector.shown,
+                strings: collector.strings,
+                read: collector.glyphs.iter().map(|g| g.string).collect(),
+                unmapped: collector.unmapped,
+            };
+            let lines = build_lines(apply_actual_text(collector.glyphs, &spans), collector.media);
+            Some((lines, counts))
+        }
         Ok(Err(_)) | Err(_) => None,
     }
 }
@@ -1109,6 +1255,11 @@ struct GlyphCollector {
     media: [f64; 4],
     /// Strings shown so far (pdf-extract calls `begin_word` once per string).
     strings: usize,
+    /// Glyphs shown so far.
+    shown: usize,
+    /// The string of each glyph that decoded to nothing (or to control
+    /// characters only): its font has no usable Unicode map.
+    unmapped: Vec<usize>,
 }
 
 impl OutputDev for GlyphCollector {
@@ -1154,11 +1305,16 @@ impl OutputDev for GlyphCollector {
                 c => Some(c),
             })
             .collect();
-        if text.is_empty() || !finite || size <= 0.0 {
+        self.shown += 1;
+        let string = self.strings.saturating_sub(1);
+        if text.is_empty() {
+            self.unmapped.push(string);
+            return Ok(());
+        }
+        if !finite || size <= 0.0 {
             return Ok(());
         }
         let angle = trm.m12.atan2(trm.m11).to_degrees().round() as i32;
-        let string = self.strings.saturating_sub(1);
         self.glyphs.push(Glyph {
             text,
             x: trm.m31,
@@ -1537,6 +1693,166 @@ mod tests {
         let huge: Object = vec![0.into(), Object::Integer(i64::from(u32::MAX)), 1.into()].into();
         let capped = expand_cid_widths(&doc, &huge).expect("rewritten");
         assert!(matches!(&capped[1], Object::Array(a) if a.len() == 1 << 16));
+    }
+
+    /// [`document`] with a Type0 font as /F2: Identity-H, no /ToUnicode, CIDs
+    /// of the collection `Adobe-<ordering>`.
+    fn cid_document(contents: &[&str], ordering: &str, name: &str) -> Document {
+        let mut doc = document(contents);
+        let descriptor = doc.add_object(dictionary! {
+            "Type" => "FontDescriptor", "FontName" => Object::Name(name.as_bytes().to_vec()),
+            "Flags" => 4, "ItalicAngle" => 0, "Ascent" => 880, "Descent" => -120,
+            "CapHeight" => 700, "StemV" => 80,
+            "FontBBox" => vec![0.into(), (-120).into(), 1000.into(), 880.into()],
+        });
+        let descendant = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType0",
+            "BaseFont" => Object::Name(name.as_bytes().to_vec()),
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal(ordering),
+                "Supplement" => 0,
+            },
+            "FontDescriptor" => descriptor, "DW" => 1000,
+        });
+        let font = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0",
+            "BaseFont" => Object::Name(format!("{name}-Identity-H").into_bytes()),
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![descendant.into()],
+        });
+        for object in doc.objects.values_mut() {
+            if let Object::Dictionary(d) = object {
+                if let Ok(Object::Dictionary(resources)) = d.get_mut(b"Resources") {
+                    if let Ok(Object::Dictionary(fonts)) = resources.get_mut(b"Font") {
+                        fonts.set("F2", font);
+                    }
+                }
+            }
+        }
+        doc
+    }
+
+    #[test]
+    fn cid_fonts_without_to_unicode_read_through_their_collection() {
+        // 世界人权宣言 and 甚 by their Adobe-GB1 CIDs, shown as Identity-H codes.
+        let mut doc = cid_document(
+            &["BT /F2 12 Tf 72 700 Td <0D5708B80CA60C830FC60FFD> Tj ET \
+               BT /F2 12 Tf 72 680 Td [<0D2E>] TJ ET"],
+            "GB1",
+            "STSong-Light",
+        );
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        assert_eq!(texts(&text.pages[0]), ["世界人权宣言", "甚"]);
+        assert_eq!(
+            text.recovered,
+            [Recovered {
+                collection: "Adobe-GB1".into(),
+                glyphs: 7
+            }]
+        );
+        assert!(text.unmapped.is_empty(), "{:?}", text.unmapped);
+    }
+
+    #[test]
+    fn glyphs_that_read_as_nothing_are_counted_per_page_with_their_font() {
+        // Adobe-Identity-0: CIDs are the font's own glyph numbers, no collection.
+        let body = "(Plenty of ordinary text on this page, enough to outweigh three glyphs.) Tj";
+        let mut doc = cid_document(
+            &[
+                &format!(
+                    "BT /F1 12 Tf 72 700 Td {body} ET BT /F2 12 Tf 72 680 Td <000100020003> Tj ET"
+                ),
+                &format!("BT /F1 12 Tf 72 700 Td {body} ET"),
+            ],
+            "Identity",
+            "ABCDEF+NotoSerifCJKjp-Regular",
+        );
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        assert_eq!(
+            text.unmapped,
+            [UnmappedGlyphs {
+                page: 1,
+                count: 3,
+                fonts: vec!["NotoSerifCJKjp-Regular".into()]
+            }]
+        );
+        assert!(text.recovered.is_empty());
+    }
+
+    #[test]
+    fn a_document_of_unmapped_glyphs_fails_with_the_reason() {
+        let mut doc = cid_document(
+            &[
+                "BT /F2 12 Tf 72 700 Td <0001000200030004> Tj ET",
+                "BT /F2 12 Tf 72 700 Td <0005> Tj (A) Tj ET",
+            ],
+            "Identity",
+            "ABCDEF+NotoSerifCJKjp-Regular",
+        );
+        let error = read_pdf(&bytes(&mut doc), None).expect_err("no text");
+        assert_eq!(
+            error,
+            PdfError::UnmappedText {
+                glyphs: 5,
+                pages: 2,
+                fonts: vec!["NotoSerifCJKjp-Regular".into()]
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "text in fonts without a Unicode map: 5 glyphs on 2 pages \
+             (NotoSerifCJKjp-Regular); no text could be recovered"
+        );
+        assert_eq!(thousands(5210), "5,210");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn made_up_to_unicode_maps_read_back() {
+        // A range, a lone BMP character and one beyond the BMP (a surrogate pair).
+        let entries = [(0x10, '一'), (0x11, '丁'), (0x20, 'A'), (0x21, '\u{20000}')];
+        let cmap = fontmap::to_unicode(&entries, 2);
+        let mut doc = cid_document(
+            &["BT /F2 12 Tf 72 700 Td <0010001100200021> Tj ET"],
+            "Identity",
+            "Test",
+        );
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap));
+        for object in doc.objects.values_mut() {
+            if let Object::Dictionary(d) = object {
+                if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice()) {
+                    d.set("ToUnicode", to_unicode);
+                }
+            }
+        }
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        assert_eq!(texts(&text.pages[0]), ["一丁A\u{20000}"]);
+        assert!(text.unmapped.is_empty() && text.recovered.is_empty());
+    }
+
+    #[test]
+    fn type1_subsets_that_number_their_glyphs_are_told_apart() {
+        let numbered =
+            b"%!FontType1-1.0: X\n/Encoding 256 array\n0 1 255 {1 index exch /.notdef put} for\n\
+            dup 1 /cid9537 put\ndup 2 /cid26987 put\nreadonly def\ncurrentfile eexec\n\x8f\x01";
+        let named = b"/Encoding 256 array\ndup 65 /A put\ndup 2 /cid26987 put\nreadonly def\neexec";
+        assert!(fontmap::sequential_type1(numbered));
+        assert!(!fontmap::sequential_type1(named));
+        assert!(!fontmap::sequential_type1(
+            b"/Encoding StandardEncoding def eexec"
+        ));
+    }
+
+    #[test]
+    fn truetype_fonts_with_a_unicode_cmap_are_not_taken_for_numbered_subsets() {
+        let font = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fonts/NotoSerif-Regular.ttf"
+        ))
+        .expect("bundled font");
+        assert!(!fontmap::sequential_truetype(&font));
+        assert!(!fontmap::sequential_truetype(b"not a font"));
     }
 
     #[test]
