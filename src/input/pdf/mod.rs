@@ -2091,7 +2091,15 @@ mod tests {
                 };
                 files += 1;
                 let bytes = std::fs::read(&path).expect("pdf readable");
+                // The `*-notounicode` renders keep no Unicode map and no collection
+                // to map through (fixtures/corpus/README.md): they must fail, saying why.
+                let unmappable = name.contains("-notounicode.");
                 let text = match read_pdf(&bytes, None) {
+                    Err(PdfError::UnmappedText { .. }) if unmappable => continue,
+                    Ok(_) if unmappable => {
+                        failures.push(format!("{name}: read without a Unicode map"));
+                        continue;
+                    }
                     Ok(text) => text,
                     Err(e) => {
                         failures.push(format!("{name}: {e}"));
