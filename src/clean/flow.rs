@@ -309,3 +309,39 @@ fn body_size(flow: &[FlowLine]) -> Option<f32> {
         .max_by_key(|&(key, n)| (n, -key))
         .map(|(key, _)| key as f32 / 10.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A line of a two-column page at `top`, running from `left` to `right`.
+    fn placed(text: &str, number: usize, top: f32, left: f32, right: f32) -> Line {
+        Line {
+            geometry: Some(LineGeometry {
+                top,
+                left,
+                right,
+                font_size: 10.0,
+                column_left: left,
+                columns: 2,
+            }),
+            ..Line::new(text, 1, number)
+        }
+    }
+
+    #[test]
+    fn the_next_column_is_a_break_and_lines_are_measured_in_their_column() {
+        let lines = [
+            placed("first column, a full line", 1, 100.0, 72.0, 290.0),
+            placed("first column, the last line", 2, 112.0, 72.0, 290.0),
+            placed("second column, a full line", 3, 100.0, 310.0, 528.0),
+            placed("short", 4, 112.0, 310.0, 340.0),
+        ];
+        let flow = Flow::new(&lines);
+        assert!(!flow.lines[1].page_break_before);
+        assert!(flow.lines[2].page_break_before);
+        // Full against its own column, not against the page.
+        assert!(flow.is_full(2));
+        assert!(!flow.is_full(3));
+    }
+}

@@ -1489,6 +1489,39 @@ mod tests {
     }
 
     #[test]
+    fn two_columns_are_read_one_after_the_other_below_their_title() {
+        // A title across the page, two columns of ten lines drawn row by row (as a
+        // producer that fills both columns line by line would), and a folio centred
+        // under the gutter.
+        let mut content = String::from("BT /F1 16 Tf 200 740 Td (A Title Across) Tj ET ");
+        for k in 0..10 {
+            let y = 700 - 14 * k;
+            content.push_str(&format!(
+                "BT /F1 10 Tf 72 {y} Td (left line number {k} of the first column) Tj ET \
+                 BT /F1 10 Tf 320 {y} Td (right line number {k} of the second column) Tj ET "
+            ));
+        }
+        content.push_str("BT /F1 9 Tf 300 60 Td (7) Tj ET");
+        let text = read_pdf(&pdf(&[&content]), None).expect("readable");
+        let lines = texts(&text.pages[0]);
+        assert_eq!(lines.len(), 22, "{lines:?}");
+        assert_eq!(lines[0], "A Title Across");
+        assert!(
+            lines[1..11].iter().all(|l| l.starts_with("left")),
+            "{lines:?}"
+        );
+        assert!(
+            lines[11..21].iter().all(|l| l.starts_with("right")),
+            "{lines:?}"
+        );
+        assert_eq!(lines[21], "7");
+        let page = &text.pages[0];
+        assert_eq!(geometry(&page.lines[0]).columns, 1);
+        let right = geometry(&page.lines[11]);
+        assert_eq!((right.columns, right.column_left), (2, right.left));
+    }
+
+    #[test]
     fn superscripts_stay_on_their_line() {
         let text = read_pdf(
             &pdf(&["BT /F1 12 Tf 72 700 Td (E = mc) Tj /F1 7 Tf 4 Ts (2) Tj 0 Ts /F1 12 Tf ( holds) Tj ET \
