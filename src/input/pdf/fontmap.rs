@@ -379,20 +379,9 @@ impl Walk<'_> {
     }
 
     fn form(&mut self, doc: &Document, operands: &[Object], resources: &Dictionary, depth: usize) {
-        let Some(name) = operands.first().and_then(|o| o.as_name().ok()) else {
-            return;
-        };
-        let Some(Ok((_, Object::Stream(form)))) = dict_entry(doc, resources, b"XObject")
-            .and_then(|x| x.get(name).ok())
-            .map(|o| doc.dereference(o))
-        else {
-            return;
-        };
-        let inner = dict_entry(doc, &form.dict, b"Resources").unwrap_or(resources);
-        let data = form
-            .decompressed_content()
-            .unwrap_or_else(|_| form.content.clone());
-        self.content(doc, &data, inner, depth + 1);
+        if let Some((inner, data)) = super::named_form(doc, operands, resources) {
+            self.content(doc, &data, inner, depth + 1);
+        }
     }
 }
 

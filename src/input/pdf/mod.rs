@@ -1130,23 +1130,29 @@ impl SpanWalk {
     }
 
     fn form(&mut self, doc: &Document, operands: &[Object], resources: &Dictionary, depth: usize) {
-        let Some(name) = operands.first().and_then(|o| o.as_name().ok()) else {
-            return;
-        };
-        let Some(xobjects) = dict_entry(doc, resources, b"XObject") else {
-            return;
-        };
-        let Some(Ok((_, Object::Stream(form)))) =
-            xobjects.get(name).ok().map(|o| doc.dereference(o))
-        else {
-            return;
-        };
-        let inner = dict_entry(doc, &form.dict, b"Resources").unwrap_or(resources);
-        let data = form
-            .decompressed_content()
-            .unwrap_or_else(|_| form.content.clone());
-        self.content(doc, &data, inner, depth + 1);
+        if let Some((inner, data)) = named_form(doc, operands, resources) {
+            self.content(doc, &data, inner, depth + 1);
+        }
     }
+}
+
+/// The resources (its own, else the caller's) and decoded content of the form XObject
+/// that a `Do` names.
+fn named_form<'d>(
+    doc: &'d Document,
+    operands: &[Object],
+    resources: &'d Dictionary,
+) -> Option<(&'d Dictionary, Vec<u8>)> {
+    let name = operands.first()?.as_name().ok()?;
+    let xobjects = dict_entry(doc, resources, b"XObject")?;
+    let Ok((_, Object::Stream(form))) = doc.dereference(xobjects.get(name).ok()?) else {
+        return None;
+    };
+    let inner = dict_entry(doc, &form.dict, b"Resources").unwrap_or(resources);
+    let data = form
+        .decompressed_content()
+        .unwrap_or_else(|_| form.content.clone());
+    Some((inner, data))
 }
 
 /// The /ActualText of a `BDC` (inline property list or named in /Properties), decoded.
