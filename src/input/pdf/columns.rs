@@ -58,8 +58,11 @@ const ALONE_EM: f64 = 2.0;
 
 /// Where each chunk of each row is read (`places[row][chunk]`).
 pub(super) fn reading_places(rows: &[Row]) -> Vec<Vec<Place>> {
-    let gutters = find_gutters(rows);
-    let spanning = spanning_rows(rows, &gutters);
+    let Some(block) = TextBlock::of(rows) else {
+        return Vec::new();
+    };
+    let gutters = find_gutters(rows, &block);
+    let spanning = spanning_rows(rows, &gutters, &block);
     let mut places = Vec::with_capacity(rows.len());
     let mut section = 0;
     let mut previous_spanning: Option<bool> = None;
@@ -97,29 +100,42 @@ fn column_of(chunk: &Chunk, gutters: &[Gutter]) -> usize {
     gutters.iter().filter(|g| g.right <= centre).count()
 }
 
-/// The size most rows are set in.
-fn body_size(rows: &[Row]) -> f64 {
-    let mut sizes: Vec<f64> = rows.iter().map(|r| r.size).collect();
-    sizes.sort_unstable_by(f64::total_cmp);
-    sizes.get(sizes.len() / 2).copied().unwrap_or(0.0)
+/// The page's text as a whole: where it starts and ends, and the size most of its
+/// rows are set in.
+struct TextBlock {
+    left: f64,
+    right: f64,
+    body: f64,
+}
+
+impl TextBlock {
+    /// `None` for a page without rows.
+    fn of(rows: &[Row]) -> Option<TextBlock> {
+        let left = rows
+            .iter()
+            .flat_map(|r| r.chunks.first())
+            .map(|c| c.left)
+            .min_by(f64::total_cmp)?;
+        let right = rows
+            .iter()
+            .flat_map(|r| r.chunks.last())
+            .map(|c| c.right)
+            .max_by(f64::total_cmp)?;
+        let mut sizes: Vec<f64> = rows.iter().map(|r| r.size).collect();
+        sizes.sort_unstable_by(f64::total_cmp);
+        let body = sizes[sizes.len() / 2];
+        Some(TextBlock { left, right, body })
+    }
+
+    fn centre(&self) -> f64 {
+        (self.left + self.right) / 2.0
+    }
 }
 
 /// The gutters of the page, left to right: valleys of the vertical projection of its
 /// rows that are wide enough, between columns that are wide and full enough.
-fn find_gutters(rows: &[Row]) -> Vec<Gutter> {
-    let size = body_size(rows);
-    let (Some(left), Some(right)) = (
-        rows.iter()
-            .flat_map(|r| r.chunks.first())
-            .map(|c| c.left)
-            .min_by(f64::total_cmp),
-        rows.iter()
-            .flat_map(|r| r.chunks.last())
-            .map(|c| c.right)
-            .max_by(f64::total_cmp),
-    ) else {
-        return Vec::new();
-    };
+fn find_gutters(rows: &[Row], block: &TextBlock) -> Vec<Gutter> {
+    let (left, right, size) = (block.left, block.right, block.body);
     if size <= 0.0 || right - left < 2.0 * MIN_COLUMN_EM * size {
         return Vec::new();
     }
@@ -262,26 +278,11 @@ fn drop_narrow_columns(gutters: &mut Vec<Gutter>, left: f64, right: f64, min_wid
 /// Which rows span the columns: those that cross a gutter, those with text in several
 /// columns that stand alone (a header's date and title), and a lone centred line that
 /// no other column has text beside (a heading set across three columns).
-fn spanning_rows(rows: &[Row], gutters: &[Gutter]) -> Vec<bool> {
+fn spanning_rows(rows: &[Row], gutters: &[Gutter], block: &TextBlock) -> Vec<bool> {
     if gutters.is_empty() {
         return vec![false; rows.len()];
     }
-    let centre = {
-        let left = gutters.first().map_or(0.0, |g| g.left);
-        let right = gutters.last().map_or(0.0, |g| g.right);
-        let block_left = rows
-            .iter()
-            .flat_map(|r| r.chunks.first())
-            .map(|c| c.left)
-            .fold(left, f64::min);
-        let block_right = rows
-            .iter()
-            .flat_map(|r| r.chunks.last())
-            .map(|c| c.right)
-            .fold(right, f64::max);
-        (block_left + block_right) / 2.0
-    };
-    let body = body_size(rows);
+    let (centre, body) = (block.centre(), block.body);
     (0..rows.len())
         .map(|i| {
             let row = &rows[i];
@@ -400,7 +401,7 @@ mod tests {
                 row(100.0 + 12.0 * k as f64, &[(72.0, gap), (gap + 9.0, 528.0)])
             })
             .collect();
-        assert!(find_gutters(&rows).is_empty());
+        assert!(find_gutters(&rows, &TextBlock::of(&rows).unwrap()).is_empty());
         assert!(reading_places(&rows)
             .iter()
             .flatten()
@@ -410,7 +411,7 @@ mod tests {
     #[test]
     fn two_columns_are_found_and_read_apart() {
         let rows = two_columns(100.0, 20);
-        let gutters = find_gutters(&rows);
+        let gutters = find_gutters(&rows, &TextBlock::of(&rows).unwrap());
         assert_eq!(gutters.len(), 1);
         assert!(gutters[0].left >= 289.0 && gutters[0].right <= 311.0);
         let places = reading_places(&rows);
@@ -521,7 +522,7 @@ mod tests {
         let rows: Vec<Row> = (0..30)
             .map(|k| row(100.0 + 12.0 * k as f64, &[(40.0, 50.0), (72.0, 528.0)]))
             .collect();
-        assert!(find_gutters(&rows).is_empty());
+        assert!(find_gutters(&rows, &TextBlock::of(&rows).unwrap()).is_empty());
     }
 
     #[test]
@@ -539,6 +540,6 @@ mod tests {
                 )
             })
             .collect();
-        assert!(find_gutters(&rows).is_empty());
+        assert!(find_gutters(&rows, &TextBlock::of(&rows).unwrap()).is_empty());
     }
 }

@@ -131,27 +131,16 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
         .collect();
     let places = columns::reading_places(&layout_rows);
 
-    // One piece of a row per column it has text in: columns run left to right, so
-    // the chunks of a row in one column are next to each other.
-    let mut pieces: Vec<(Place, usize, std::ops::Range<usize>)> = Vec::new();
-    for (index, (ranges, row_places)) in chunked.iter().zip(&places).enumerate() {
-        for (range, &place) in ranges.iter().zip(row_places) {
-            match pieces.last_mut() {
-                Some((last, row, piece)) if *row == index && *last == place => {
-                    piece.end = range.end;
-                }
-                _ => pieces.push((place, index, range.clone())),
-            }
-        }
-    }
     // Each column's glyphs are grouped into lines again on their own, so that lines of
     // two columns whose baselines nearly meet cannot be taken for one.
     let mut by_place: BTreeMap<Place, Vec<&Glyph>> = BTreeMap::new();
-    for (place, row, range) in pieces {
-        by_place
-            .entry(place)
-            .or_default()
-            .extend(rows[row][range].iter().map(|p| p.glyph));
+    for ((row, ranges), row_places) in rows.iter().zip(&chunked).zip(&places) {
+        for (range, &place) in ranges.iter().zip(row_places) {
+            by_place
+                .entry(place)
+                .or_default()
+                .extend(row[range.clone()].iter().map(|p| p.glyph));
+        }
     }
     let mut lines: Vec<(Place, PdfLine)> = Vec::new();
     for (place, glyphs) in by_place {
@@ -192,41 +181,18 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
         .collect()
 }
 
-/// Splits a row (sorted along the line) where visible glyphs are at least a gutter
-/// apart ([`columns::GUTTER_EM`]): the runs the column analysis looks at.
-fn gutter_chunks(row: &[Placed]) -> Vec<std::ops::Range<usize>> {
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    let mut last_visible_end: Option<(f64, f64)> = None;
-    for (i, p) in row.iter().enumerate() {
-        if p.glyph.text.trim().is_empty() {
-            continue;
-        }
-        if let Some((end, size)) = last_visible_end {
-            if p.along - end >= columns::GUTTER_EM * size.max(p.glyph.size) {
-                chunks.push(start..i);
-                start = i;
-            }
-        }
-        last_visible_end = Some((p.along + p.glyph.advance, p.glyph.size));
-    }
-    chunks.push(start..row.len());
-    chunks
-}
-
-/// The horizontal extent of a run of glyphs, from its visible ones.
+/// The horizontal extent of a run of glyphs, from its visible ones (or all of them,
+/// when none is visible).
 fn extent(glyphs: &[Placed]) -> columns::Chunk {
-    let visible = || glyphs.iter().filter(|p| !p.glyph.text.trim().is_empty());
-    let (mut left, mut right) = (f64::INFINITY, f64::NEG_INFINITY);
-    for p in visible() {
-        left = left.min(p.along);
-        right = right.max(p.along + p.glyph.advance);
-    }
+    let span = |run: &mut dyn Iterator<Item = &Placed>| {
+        run.fold((f64::INFINITY, f64::NEG_INFINITY), |(l, r), p| {
+            (l.min(p.along), r.max(p.along + p.glyph.advance))
+        })
+    };
+    let mut visible = glyphs.iter().filter(|p| !p.glyph.text.trim().is_empty());
+    let (mut left, mut right) = span(&mut visible);
     if left > right {
-        for p in glyphs {
-            left = left.min(p.along);
-            right = right.max(p.along + p.glyph.advance);
-        }
+        (left, right) = span(&mut glyphs.iter());
     }
     columns::Chunk { left, right }
 }
@@ -253,23 +219,41 @@ fn anchor_page_y(glyphs: &[Placed]) -> f64 {
 /// Splits a baseline's glyphs (sorted along the line) where visible glyphs are more than
 /// [`SPLIT_GAP_EM`] apart: a header's date and title, table cells, wide-gutter columns.
 fn split_at_wide_gaps<'a, 'g>(cluster: &'a [Placed<'g>]) -> Vec<&'a [Placed<'g>]> {
-    let mut segments = Vec::new();
+    runs_between_gaps(cluster, |gap, em| gap > SPLIT_GAP_EM * em)
+        .into_iter()
+        .map(|range| &cluster[range])
+        .collect()
+}
+
+/// Splits a row (sorted along the line) where visible glyphs are at least a gutter
+/// apart ([`columns::GUTTER_EM`]): the runs the column analysis looks at.
+fn gutter_chunks(row: &[Placed]) -> Vec<std::ops::Range<usize>> {
+    runs_between_gaps(row, |gap, em| gap >= columns::GUTTER_EM * em)
+}
+
+/// The runs of a row between the gaps of visible glyphs that `splits(gap, em)` says
+/// part it (`em`: the larger of the two glyphs' sizes).
+fn runs_between_gaps(
+    row: &[Placed],
+    splits: impl Fn(f64, f64) -> bool,
+) -> Vec<std::ops::Range<usize>> {
+    let mut runs = Vec::new();
     let mut start = 0;
     let mut last_visible_end: Option<(f64, f64)> = None;
-    for (i, p) in cluster.iter().enumerate() {
+    for (i, p) in row.iter().enumerate() {
         if p.glyph.text.trim().is_empty() {
             continue;
         }
         if let Some((end, size)) = last_visible_end {
-            if p.along - end > SPLIT_GAP_EM * size.max(p.glyph.size) {
-                segments.push(&cluster[start..i]);
+            if splits(p.along - end, size.max(p.glyph.size)) {
+                runs.push(start..i);
                 start = i;
             }
         }
         last_visible_end = Some((p.along + p.glyph.advance, p.glyph.size));
     }
-    segments.push(&cluster[start..]);
-    segments
+    runs.push(start..row.len());
+    runs
 }
 
 /// The text of one line, or `None` if it is only whitespace.

@@ -267,7 +267,7 @@ fn read_pdf_now(
     let mut lost_pages = Vec::new();
     let mut unmapped = Vec::new();
     let mut recovered = std::collections::BTreeMap::new();
-    let (mut shown, mut unread) = (0usize, 0usize);
+    let mut shown = 0usize;
     let mut form_cycles = FormCycleCache::default();
     for (index, &(number, id)) in page_ids.iter().enumerate() {
         // The worker checks the clock itself too, so that a limit reached
@@ -287,38 +287,7 @@ fn read_pdf_now(
             Some((lines, counts)) => {
                 page.lines = lines;
                 shown += counts.shown;
-                let strings = survey.strings.get(index).and_then(Option::as_deref);
-                // Blame each glyph on its string's font when the walk saw the
-                // strings pdf-extract showed; else the page's unmapped fonts.
-                let aligned = strings.filter(|s| s.len() == counts.strings);
-                if let Some(strings) = aligned {
-                    fontmap::count_by_collection(
-                        &survey,
-                        strings,
-                        counts.read.iter().copied(),
-                        &mut recovered,
-                    );
-                }
-                if !counts.unmapped.is_empty() {
-                    unread += counts.unmapped.len();
-                    let fonts = match aligned {
-                        Some(strings) => {
-                            let names: std::collections::BTreeSet<&str> = counts
-                                .unmapped
-                                .iter()
-                                .filter_map(|&s| strings.get(s).copied().flatten())
-                                .filter_map(|f| survey.names.get(&f).map(String::as_str))
-                                .collect();
-                            names.into_iter().map(str::to_owned).collect()
-                        }
-                        None => survey.unmapped_on_page(index),
-                    };
-                    unmapped.push(UnmappedGlyphs {
-                        page: page.number,
-                        count: counts.unmapped.len(),
-                        fonts,
-                    });
-                }
+                unmapped.extend(account_glyphs(&survey, index, &counts, &mut recovered));
             }
             None => {
                 lost_pages.push(page.number);
@@ -333,6 +302,7 @@ fn read_pdf_now(
         .flat_map(|p| &p.lines)
         .any(|l| !l.text.trim().is_empty());
     // Glyphs shown but (almost) none read: fonts without a Unicode map, not a scan.
+    let unread: usize = unmapped.iter().map(|u| u.count).sum();
     if unread > 0 && (!has_text || (shown - unread) * 20 < shown) {
         let mut fonts: Vec<String> = unmapped.iter().flat_map(|u| u.fonts.clone()).collect();
         fonts.sort();
@@ -363,6 +333,43 @@ fn read_pdf_now(
         lost_pages,
         unmapped,
         recovered,
+    })
+}
+
+/// What the glyphs of page `index` came to: those read through a character
+/// collection are added to `recovered`, and those read as nothing are returned with
+/// the fonts to blame — each glyph's own string's font when the survey saw the same
+/// strings pdf-extract showed, else the page's fonts without a Unicode map.
+fn account_glyphs(
+    survey: &fontmap::Survey,
+    index: usize,
+    counts: &GlyphCounts,
+    recovered: &mut std::collections::BTreeMap<&'static str, usize>,
+) -> Option<UnmappedGlyphs> {
+    let strings = survey.strings.get(index).and_then(Option::as_deref);
+    let aligned = strings.filter(|s| s.len() == counts.strings);
+    if let Some(strings) = aligned {
+        fontmap::count_by_collection(survey, strings, counts.read.iter().copied(), recovered);
+    }
+    if counts.unmapped.is_empty() {
+        return None;
+    }
+    let fonts = match aligned {
+        Some(strings) => {
+            let names: std::collections::BTreeSet<&str> = counts
+                .unmapped
+                .iter()
+                .filter_map(|&s| strings.get(s).copied().flatten())
+                .filter_map(|f| survey.names.get(&f).map(String::as_str))
+                .collect();
+            names.into_iter().map(str::to_owned).collect()
+        }
+        None => survey.unmapped_on_page(index),
+    };
+    Some(UnmappedGlyphs {
+        page: index + 1,
+        count: counts.unmapped.len(),
+        fonts,
     })
 }
 
