@@ -44,7 +44,8 @@ struct Frame {
 /// spaces where the gaps say so, and orders the lines as they are read: upright text
 /// section by section and column by column ([`columns`]), then rotated text (margin
 /// stamps, vertical captions) top to bottom.
-pub(super) fn build_lines(glyphs: Vec<Glyph>, media: [f64; 4]) -> Vec<PdfLine> {
+pub(super) fn build_lines(mut glyphs: Vec<Glyph>, media: [f64; 4]) -> Vec<PdfLine> {
+    compose_accents(&mut glyphs);
     let [llx, lly, urx, ury] = media;
     let frame = Frame {
         left: llx.min(urx),
@@ -75,6 +76,60 @@ pub(super) fn build_lines(glyphs: Vec<Glyph>, media: [f64; 4]) -> Vec<PdfLine> {
     });
     lines.extend(rotated);
     lines
+}
+
+/// The combining mark of a spacing accent that a producer may set as a glyph of its
+/// own over or under a letter (TeX's `\accent`, old word processors).
+fn combining_mark(accent: &str) -> Option<char> {
+    Some(match accent {
+        "\u{B4}" => '\u{301}',             // ´ acute
+        "`" => '\u{300}',                  // grave
+        "\u{A8}" => '\u{308}',             // ¨ diaeresis
+        "\u{2C7}" => '\u{30C}',            // ˇ caron
+        "\u{2DC}" | "~" => '\u{303}',      // ˜ tilde
+        "\u{2C6}" | "^" => '\u{302}',      // ˆ circumflex
+        "\u{B8}" => '\u{327}',             // ¸ cedilla
+        "\u{2DA}" => '\u{30A}',            // ˚ ring
+        "\u{2D8}" => '\u{306}',            // ˘ breve
+        "\u{2D9}" => '\u{307}',            // ˙ dot above
+        "\u{2DB}" => '\u{328}',            // ˛ ogonek
+        "\u{2DD}" => '\u{30B}',            // ˝ double acute
+        "\u{AF}" | "\u{2C9}" => '\u{304}', // ¯ macron
+        _ => return None,
+    })
+}
+
+/// Puts each spacing accent drawn over (or under) the letter next to it in drawing
+/// order into that letter, as the precomposed letter where Unicode has one
+/// ("Ja´n" → "Ján"), as `pdftotext` does. An accent beside a letter rather than over
+/// it (a typed `^` or `~`) stays as it is.
+fn compose_accents(glyphs: &mut Vec<Glyph>) {
+    use unicode_normalization::UnicodeNormalization;
+    let over = |accent: &Glyph, base: &Glyph| {
+        let centre = accent.x + accent.advance / 2.0;
+        let letter = base.text.chars().count() == 1 && base.text.chars().all(char::is_alphabetic);
+        letter
+            && accent.angle == base.angle
+            && (accent.y - base.y).abs() < base.size
+            && centre > base.x + 0.1 * base.advance
+            && centre < base.x + 0.9 * base.advance
+    };
+    let mut absorbed = vec![false; glyphs.len()];
+    for i in 0..glyphs.len() {
+        let Some(mark) = combining_mark(&glyphs[i].text) else {
+            continue;
+        };
+        let base = [i + 1, i.wrapping_sub(1)]
+            .into_iter()
+            .find(|&j| glyphs.get(j).is_some_and(|b| over(&glyphs[i], b)) && !absorbed[j]);
+        if let Some(j) = base {
+            let letter = &mut glyphs[j];
+            letter.text = letter.text.chars().chain([mark]).nfc().collect();
+            absorbed[i] = true;
+        }
+    }
+    let mut flags = absorbed.into_iter();
+    glyphs.retain(|_| !flags.next().unwrap_or(false));
 }
 
 /// The glyphs of one direction grouped by baseline, top to bottom, each group sorted

@@ -7,9 +7,11 @@
 //!
 //! Nothing here normalises characters: ligatures (U+FB01), soft hyphens (U+00AD), U+2010
 //! and CJK compatibility / Kangxi radicals pass through exactly as the PDF maps them; the
-//! cleaner decides what to do with them. Two things do change what a glyph reads as:
+//! cleaner decides what to do with them. Three things do change what a glyph reads as:
 //! `/ActualText` marked content, which is the producer's own statement of the text, wins
-//! over the glyphs it covers; and control characters become a space (whitespace) or go.
+//! over the glyphs it covers; a spacing accent drawn over a letter is put into the letter
+//! (`a` + `´` → `á`), since the page shows one character; and control characters become
+//! a space (whitespace) or go.
 //!
 //! `pdf-extract` panics on many malformed inputs, so every call into it runs under
 //! `catch_unwind` with the panic message silenced; a page that fails is reported in
@@ -1532,6 +1534,21 @@ mod tests {
         assert_eq!(geometry(&page.lines[0]).columns, 1);
         let right = geometry(&page.lines[11]);
         assert_eq!((right.columns, right.column_left), (2, right.left));
+    }
+
+    #[test]
+    fn accents_set_over_letters_are_composed() {
+        // "Ja", an acute (StandardEncoding 0302) drawn over the "a", then "n"; below,
+        // a circumflex typed between two letters.
+        let text = read_pdf(
+            &pdf(&[
+                "BT /F1 12 Tf 72 700 Td (Ja) Tj ET BT /F1 12 Tf 79.2 700 Td (\\302) Tj ET \
+                    BT /F1 12 Tf 84.67 700 Td (n) Tj ET BT /F1 12 Tf 72 680 Td (x^y) Tj ET",
+            ]),
+            None,
+        )
+        .expect("readable");
+        assert_eq!(texts(&text.pages[0]), ["J\u{E1}n", "x^y"]);
     }
 
     #[test]
