@@ -107,6 +107,7 @@ const MIN_LETTERS: usize = 24;
 impl LanguageDetector {
     pub fn detect(&self, text: &str) -> Option<String> {
         let (mut han, mut kana, mut hangul, mut letters) = (0, 0, 0, 0);
+        let (mut arabic, mut hebrew) = (0, 0);
         for c in text.chars().filter(|c| c.is_alphabetic()) {
             letters += 1;
             if c.is_ascii() {
@@ -115,11 +116,14 @@ impl LanguageDetector {
             match c.script() {
                 Script::Hiragana | Script::Katakana => kana += 1,
                 Script::Hangul => hangul += 1,
+                Script::Arabic => arabic += 1,
+                Script::Hebrew => hebrew += 1,
                 _ if is_cjk(c) => han += 1,
                 _ => {}
             }
         }
-        // Scripts decide East Asian languages; statistics only Latin ones.
+        // Scripts decide East Asian and right-to-left languages (Arabic script is
+        // taken for Arabic, Hebrew for Hebrew); statistics only Latin ones.
         if kana > 0 && (kana + han) * 3 >= letters {
             return Some("ja".into());
         }
@@ -128,6 +132,12 @@ impl LanguageDetector {
         }
         if han * 3 >= letters && han > 0 {
             return Some("zh".into());
+        }
+        if arabic * 2 > letters {
+            return Some("ar".into());
+        }
+        if hebrew * 2 > letters {
+            return Some("he".into());
         }
         if letters < MIN_LETTERS {
             return None;
@@ -249,4 +259,27 @@ fn deciding_languages(items: &[Item], detected: &[Option<String>]) -> Vec<Option
         }
     }
     deciding
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_decide_right_to_left_and_east_asian_languages() {
+        let detector = LanguageDetector::default();
+        let detect = |t: &str| detector.detect(t);
+        assert_eq!(
+            detect("يولد جميع الناس أحرارا متساوين").as_deref(),
+            Some("ar")
+        );
+        assert_eq!(detect("כל בני האדם נולדו בני חורין").as_deref(), Some("he"));
+        assert_eq!(detect("人人生而自由").as_deref(), Some("zh"));
+        // A Latin paragraph quoting one Arabic word stays a Latin language.
+        assert_eq!(
+            detect("The word سلام means peace in the language of the region it comes from.")
+                .as_deref(),
+            Some("en")
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::bidi;
 use super::columns::{self, Place};
 use super::{Glyph, LineGeometry, PdfLine};
 
@@ -311,9 +312,13 @@ fn runs_between_gaps(
     runs
 }
 
-/// The text of one line, or `None` if it is only whitespace.
+/// The text of one line, or `None` if it is only whitespace. Right-to-left text is
+/// turned into the order it is read, each glyph's text kept whole (a ligature's text is
+/// already in reading order).
 fn join_line(cluster: &[Placed]) -> Option<String> {
     let mut text = String::new();
+    // Where each glyph's text (or an inserted space) starts in `text`.
+    let mut starts = Vec::with_capacity(cluster.len());
     let mut previous: Option<&Placed> = None;
     for p in cluster {
         if let Some(prev) = previous {
@@ -324,35 +329,43 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
             }
             let gap = p.along - (prev.along + prev.glyph.advance);
             let em = prev.glyph.size.max(p.glyph.size);
-            let last = text.chars().next_back();
             let next = p.glyph.text.chars().next();
-            let drawn_space =
-                last.is_some_and(char::is_whitespace) || next.is_some_and(char::is_whitespace);
-            let punctuation = |c: Option<char>| c.is_some_and(|c| ",.;:!?".contains(c));
-            let threshold = match (last.map(east_asian_width), next.map(east_asian_width)) {
-                (Some(Width::Wide), Some(Width::Wide | Width::Ambiguous))
-                | (Some(Width::Ambiguous), Some(Width::Wide)) => CJK_GAP_EM,
-                // A narrow comma or stop set inside Chinese text takes its glue as a
-                // wide character does (xeCJK stretches it in a justified line).
-                (Some(Width::Wide), _) if punctuation(next) => CJK_GAP_EM,
-                (_, Some(Width::Wide))
-                    if punctuation(last)
-                        && text.chars().nth_back(1).map(east_asian_width) == Some(Width::Wide) =>
-                {
-                    CJK_GAP_EM
-                }
-                (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
-                _ => WORD_GAP_EM,
-            };
-            if !drawn_space && gap > threshold * em {
+            let drawn_space = text.chars().next_back().is_some_and(char::is_whitespace)
+                || next.is_some_and(char::is_whitespace);
+            if !drawn_space && gap > space_gap_em(&text, next) * em {
+                starts.push(text.len());
                 text.push(' ');
             }
         }
+        starts.push(text.len());
         text.push_str(&p.glyph.text);
         previous = Some(p);
     }
+    let text = bidi::logical_order(&text, &starts);
     let trimmed = text.trim();
     (!trimmed.is_empty()).then(|| trimmed.to_owned())
+}
+
+/// The gap (in em) above which a space goes between the text so far and the next
+/// character, by the widths of the characters on either side.
+fn space_gap_em(text: &str, next: Option<char>) -> f64 {
+    let last = text.chars().next_back();
+    let punctuation = |c: Option<char>| c.is_some_and(|c| ",.;:!?".contains(c));
+    match (last.map(east_asian_width), next.map(east_asian_width)) {
+        (Some(Width::Wide), Some(Width::Wide | Width::Ambiguous))
+        | (Some(Width::Ambiguous), Some(Width::Wide)) => CJK_GAP_EM,
+        // A narrow comma or stop set inside Chinese text takes its glue as a
+        // wide character does (xeCJK stretches it in a justified line).
+        (Some(Width::Wide), _) if punctuation(next) => CJK_GAP_EM,
+        (_, Some(Width::Wide))
+            if punctuation(last)
+                && text.chars().nth_back(1).map(east_asian_width) == Some(Width::Wide) =>
+        {
+            CJK_GAP_EM
+        }
+        (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
+        _ => WORD_GAP_EM,
+    }
 }
 
 /// Box of a line in top-down page coordinates.

@@ -32,6 +32,7 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+mod bidi;
 mod cid;
 mod columns;
 mod fontmap;
@@ -1871,6 +1872,41 @@ mod tests {
         assert_eq!(thousands(999), "999");
     }
 
+    /// Gives the Type0 fonts of `doc` this /ToUnicode CMap.
+    fn set_to_unicode(doc: &mut Document, cmap: Vec<u8>) {
+        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap));
+        for object in doc.objects.values_mut() {
+            if let Object::Dictionary(d) = object {
+                if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice()) {
+                    d.set("ToUnicode", to_unicode);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn right_to_left_lines_come_out_in_reading_order() {
+        // "سلام 12" as a right-to-left page shows it: the number at the left, then the
+        // word's letters from its last to its first.
+        let entries = [
+            (0x01, 'س'),
+            (0x02, 'ل'),
+            (0x03, 'ا'),
+            (0x04, 'م'),
+            (0x06, '1'),
+            (0x07, '2'),
+        ];
+        let cmap = fontmap::to_unicode(&entries, 2);
+        let mut doc = cid_document(
+            &["BT /F2 12 Tf 72 700 Td <00060007> Tj 30 0 Td <0004000300020001> Tj ET"],
+            "Identity",
+            "Test",
+        );
+        set_to_unicode(&mut doc, cmap);
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        assert_eq!(texts(&text.pages[0]), ["سلام 12"]);
+    }
+
     #[test]
     fn made_up_to_unicode_maps_read_back() {
         // A range, a lone BMP character and one beyond the BMP (a surrogate pair).
@@ -1881,14 +1917,7 @@ mod tests {
             "Identity",
             "Test",
         );
-        let to_unicode = doc.add_object(Stream::new(dictionary! {}, cmap));
-        for object in doc.objects.values_mut() {
-            if let Object::Dictionary(d) = object {
-                if d.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Type0".as_slice()) {
-                    d.set("ToUnicode", to_unicode);
-                }
-            }
-        }
+        set_to_unicode(&mut doc, cmap);
         let text = read_pdf(&bytes(&mut doc), None).expect("readable");
         assert_eq!(texts(&text.pages[0]), ["一丁A\u{20000}"]);
         assert!(text.unmapped.is_empty() && text.recovered.is_empty());
