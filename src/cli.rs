@@ -493,6 +493,9 @@ fn read_document(
     let raw = crate::read_input(name, bytes, read)?;
     let mut warnings = reading_warnings(&raw);
     let cleaned = clean(&raw);
+    if let Some(why) = cleaned.emptied(&raw) {
+        return Err(Error::new(name, why));
+    }
     for edit in cleaned
         .report
         .of_kind(crate::clean::EditKind::HyphenUndecided)
@@ -902,6 +905,9 @@ fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
 fn run_clean(args: &CleanArgs) -> Result<(), Error> {
     let raw = open_input(&args.input, &args.read)?;
     let cleaned = clean(&raw);
+    if let Some(why) = cleaned.emptied(&raw) {
+        return Err(Error::new(args.input.display().to_string(), why));
+    }
     let rendered = TextFormat::from(args.to).render(&cleaned.document);
     // The report comes last, and only once the output is in place, so that
     // a failure leaves neither behind.

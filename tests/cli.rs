@@ -199,3 +199,29 @@ fn convert_reads_the_markdown_clean_writes_and_gives_it_back() {
     let expected = std::fs::read_to_string("fixtures/brief/brief.expected.md").unwrap();
     assert_eq!(written, expected);
 }
+
+#[test]
+fn a_document_cleaning_empties_is_an_error_not_an_empty_edition() {
+    let dir = scratch("emptied");
+    let input = dir.join("folios.txt");
+    std::fs::write(&input, "1\n\x0c2\n\x0c3\n").unwrap();
+    let md = dir.join("folios.md");
+    let out = offprint(&["clean", input.to_str().unwrap(), "-o", md.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("cleaning took out every line"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!md.exists());
+    let out = offprint(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--out",
+        dir.join("editions").to_str().unwrap(),
+        "--to",
+        "md",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!dir.join("editions").join("folios.md").exists());
+}

@@ -10,7 +10,9 @@ const BAND: usize = 3;
 
 /// Removes lines that are only a page number (`2`, `- 2 -`, `Page 2 of 7`,
 /// `3/7`, `ii`, `第 2 页`). On a document with pages, such a line must sit in
-/// the top or bottom band of its page. `2023, the party …` is text.
+/// the top or bottom band of its page; on one page, a bare number must stand alone
+/// between blank lines or, from a PDF, at the page's head or foot set apart from the
+/// text. `2023, the party …` is text.
 pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
     let paged = lines.first().map(|l| l.page) != lines.last().map(|l| l.page);
     let in_band = if paged {
@@ -27,7 +29,9 @@ pub fn remove_page_numbers(lines: &mut [Line], report: &mut Report) {
         let placed = if paged {
             in_band[i]
         } else {
-            stands_alone(lines, i) || !is_number(lines[i].text.trim())
+            stands_alone(lines, i)
+                || !is_number(lines[i].text.trim())
+                || set_apart_at_page_edge(lines, i)
         };
         if placed {
             remove(&mut lines[i], EditKind::PageNumber, report);
@@ -52,6 +56,15 @@ pub fn remove_running_lines(lines: &mut [Line], report: &mut Report) -> Vec<Stri
     };
     let mut headers: Vec<String> = Vec::new();
     for (kind, occurrences) in groups {
+        // A line repeated page after page that is most pages' only text is their
+        // text ("Potato 1", "Potato 2", …), not furniture around it.
+        let alone = occurrences
+            .iter()
+            .filter(|&&i| only_text_of_its_page(lines, i))
+            .count();
+        if 2 * alone > occurrences.len() {
+            continue;
+        }
         let text = &lines[occurrences[0]].text;
         if kind != EditKind::RunningFooter && !headers.contains(text) {
             headers.push(text.clone());
@@ -208,6 +221,34 @@ fn band_positions(lines: &[Line]) -> Vec<bool> {
         in_band[i] = true;
     }
     in_band
+}
+
+/// Whether line `i` is the only text line of its page.
+fn only_text_of_its_page(lines: &[Line], i: usize) -> bool {
+    let page = lines[i].page;
+    lines
+        .iter()
+        .enumerate()
+        .all(|(j, l)| j == i || l.page != page || !l.is_content())
+}
+
+/// Whether line `i` is the first or the last text line of its page and set apart from
+/// the text next to it (PDF input): more than two lines' height away, or smaller. A
+/// folio on a one-page document is told by this, as repetition cannot tell it.
+fn set_apart_at_page_edge(lines: &[Line], i: usize) -> bool {
+    let page = lines[i].page;
+    let content = |j: &usize| lines[*j].page == page && lines[*j].is_content();
+    let before = (0..i).rev().find(content);
+    let after = (i + 1..lines.len()).find(content);
+    let neighbour = match (before, after) {
+        (None, Some(j)) | (Some(j), None) => j,
+        _ => return false,
+    };
+    let (Some(line), Some(next)) = (lines[i].geometry, lines[neighbour].geometry) else {
+        return false;
+    };
+    let size = line.font_size.max(next.font_size);
+    (line.top - next.top).abs() > 2.0 * size || line.font_size < 0.9 * next.font_size
 }
 
 /// Blank (or nothing) right before and right after line `i`.
@@ -458,6 +499,55 @@ mod tests {
             (report.edits[0].line, report.edits[0].before.as_str()),
             (3, "2")
         );
+    }
+
+    /// A one-page PDF's lines: text at `top` points, size 10.
+    fn placed(lines: &[(&str, f32)]) -> Vec<Line> {
+        lines
+            .iter()
+            .enumerate()
+            .map(|(k, &(text, top))| Line {
+                geometry: Some(crate::input::LineGeometry {
+                    top,
+                    left: 72.0,
+                    right: 300.0,
+                    font_size: 10.0,
+                    column_left: 72.0,
+                    columns: 1,
+                }),
+                ..Line::new(text, 1, k + 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_folio_set_apart_at_the_foot_of_a_single_page_goes() {
+        let mut l = placed(&[
+            ("Votes cast in the year", 100.0),
+            ("2023", 112.0),
+            ("were counted.", 124.0),
+            ("62", 740.0),
+        ]);
+        let mut report = Report::default();
+        remove_page_numbers(&mut l, &mut report);
+        assert_eq!(
+            kept(&l),
+            ["Votes cast in the year", "2023", "were counted."]
+        );
+        assert_eq!(report.of_kind(EditKind::PageNumber).count(), 1);
+    }
+
+    #[test]
+    fn a_line_that_is_each_page_s_only_text_is_not_furniture() {
+        let text = (1..=4)
+            .map(|n| format!("Potato {n}"))
+            .collect::<Vec<_>>()
+            .join("\n\x0c");
+        let mut l = lines(&text);
+        let mut report = Report::default();
+        let headers = remove_running_lines(&mut l, &mut report);
+        assert_eq!(kept(&l).len(), 4);
+        assert!(headers.is_empty() && report.edits.is_empty());
     }
 
     #[test]

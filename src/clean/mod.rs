@@ -98,6 +98,27 @@ pub struct Cleaned {
     pub report: Report,
 }
 
+impl Cleaned {
+    /// Why the cleaned document cannot stand for its input, if it cannot: the input
+    /// held text and every line of it was taken out (as furniture, labels, …), so an
+    /// edition would be empty. The report says what was taken out.
+    pub fn emptied(&self, raw: &RawDoc) -> Option<String> {
+        let had_text = raw.lines().any(|(_, line)| !line.text.trim().is_empty());
+        let has_text = self
+            .document
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .any(|b| !b.kind.text().trim().is_empty());
+        (had_text && !has_text).then(|| {
+            format!(
+                "cleaning took out every line ({} edits: see --report); nothing is left to write",
+                self.report.edits.len()
+            )
+        })
+    }
+}
+
 /// Runs every cleaning pass over `raw`.
 pub fn clean(raw: &RawDoc) -> Cleaned {
     let mut report = Report::default();
