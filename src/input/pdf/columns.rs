@@ -53,6 +53,10 @@ const MIN_COLUMN_ROWS: usize = 3;
 const TABULAR_SHARE: f64 = 0.3;
 /// Text at least this much larger than the body may be a heading.
 const HEADING_SCALE: f64 = 1.1;
+/// A run at most this many em wide before a row's text is a list marker.
+const MARKER_EM: f64 = 2.0;
+/// Table cells that start within this many points of each other are aligned.
+const ALIGNED: f64 = 2.0;
 /// A row this far (in em) from the rows above and below stands alone.
 const ALONE_EM: f64 = 2.0;
 
@@ -142,28 +146,51 @@ fn find_gutters(rows: &[Row], block: &TextBlock) -> Vec<Gutter> {
     let profile = Profile::of(rows, left, right);
     let mut gutters = profile.valleys(GUTTER_EM * size);
     drop_narrow_columns(&mut gutters, left, right, MIN_COLUMN_EM * size);
-    if gutters.is_empty() || is_tabular(rows, &gutters) {
+    if gutters.is_empty() || is_tabular(rows, &gutters, size) {
         return Vec::new();
     }
     gutters
 }
 
-/// Whether the "columns" are a table's: in a column of text a row is one run of text,
-/// while a column made of table cells has rows of several runs.
-fn is_tabular(rows: &[Row], gutters: &[Gutter]) -> bool {
+/// Whether the "columns" are a table's. In a column of text a row is one run of text,
+/// or a list marker and its text, or a justified line whose wide gaps fall anywhere;
+/// a column made of table cells has many rows of several runs whose cells start at the
+/// same places, row after row.
+fn is_tabular(rows: &[Row], gutters: &[Gutter], body: f64) -> bool {
     (0..=gutters.len()).any(|column| {
-        let runs: Vec<usize> = rows
-            .iter()
-            .map(|r| {
-                r.chunks
-                    .iter()
-                    .filter(|c| column_of(c, gutters) == column)
-                    .count()
-            })
-            .filter(|&n| n > 0)
-            .collect();
-        let several = runs.iter().filter(|&&n| n > 1).count();
-        several as f64 > TABULAR_SHARE * runs.len() as f64
+        let mut with_text = 0;
+        // Where the second cell of each row of several runs starts.
+        let mut second_lefts: Vec<f64> = Vec::new();
+        for row in rows {
+            let runs: Vec<&Chunk> = row
+                .chunks
+                .iter()
+                .filter(|c| column_of(c, gutters) == column)
+                .collect();
+            if runs.is_empty() {
+                continue;
+            }
+            with_text += 1;
+            let marker = runs.len() > 1 && runs[0].right - runs[0].left <= MARKER_EM * body;
+            let cells = if marker { &runs[1..] } else { &runs[..] };
+            if let [_, second, ..] = cells {
+                second_lefts.push(second.left);
+            }
+        }
+        if (second_lefts.len() as f64) <= TABULAR_SHARE * with_text as f64 {
+            return false;
+        }
+        // The most second cells that start within one window of ALIGNED points.
+        second_lefts.sort_unstable_by(f64::total_cmp);
+        let mut aligned = 0;
+        let mut start = 0;
+        for end in 0..second_lefts.len() {
+            while second_lefts[end] - second_lefts[start] > ALIGNED {
+                start += 1;
+            }
+            aligned = aligned.max(end + 1 - start);
+        }
+        aligned >= MIN_COLUMN_ROWS && 2 * aligned >= second_lefts.len()
     })
 }
 
@@ -227,16 +254,41 @@ impl Profile {
             let end = (start..n)
                 .find(|&j| !self.is_low(j, &peak_before, &peak_after))
                 .unwrap_or(n);
-            let width = (end - start) as f64 * self.step;
-            if start > 0 && end < n && width >= min_width {
-                gutters.push(Gutter {
-                    left: self.left + start as f64 * self.step,
-                    right: self.left + end as f64 * self.step,
-                });
+            if start > 0 && end < n {
+                let beside = peak_before[start].min(peak_after[end - 1]);
+                let (from, to) = self.core(start, end, beside);
+                if (to - from) as f64 * self.step >= min_width {
+                    gutters.push(Gutter {
+                        left: self.left + from as f64 * self.step,
+                        right: self.left + to as f64 * self.step,
+                    });
+                }
             }
             i = end;
         }
         gutters
+    }
+
+    /// The emptiest stretch of the valley `start..end`: its longest run of strips
+    /// within a few rows of its lowest count. Lines indented from a column's edge (a
+    /// list's text beside its markers) leave a shelf beside the gutter that is low but
+    /// not empty; the gutter is the strip no column's text enters.
+    fn core(&self, start: usize, end: usize, beside: usize) -> (usize, usize) {
+        let counts = &self.counts[start..end];
+        let floor = counts.iter().copied().min().unwrap_or(0);
+        let tolerance = (beside / 10).max(2);
+        let (mut best, mut run) = ((start, start), None);
+        for (k, &count) in counts.iter().enumerate() {
+            if count <= floor + tolerance {
+                let from = *run.get_or_insert(start + k);
+                if start + k + 1 - from > best.1 - best.0 {
+                    best = (from, start + k + 1);
+                }
+            } else {
+                run = None;
+            }
+        }
+        best
     }
 
     /// Whether strip `i` is crossed by few rows compared with the columns on both sides.
@@ -283,7 +335,7 @@ fn spanning_rows(rows: &[Row], gutters: &[Gutter], block: &TextBlock) -> Vec<boo
         return vec![false; rows.len()];
     }
     let (centre, body) = (block.centre(), block.body);
-    (0..rows.len())
+    let spanning: Vec<bool> = (0..rows.len())
         .map(|i| {
             let row = &rows[i];
             let slack = 0.3 * row.size;
@@ -302,11 +354,19 @@ fn spanning_rows(rows: &[Row], gutters: &[Gutter], block: &TextBlock) -> Vec<boo
                 used.dedup();
                 used.len()
             };
-            crosses
-                || (columns_used > 1 && stands_alone(rows, i))
-                || is_heading_across(rows, i, gutters, centre, body)
+            crosses || (columns_used > 1 && stands_alone(rows, i))
         })
-        .collect()
+        .collect();
+    // Headings across the columns are told by the column text around them, top down:
+    // rows found to span the page do not count as column text, and the text above a
+    // heading is that of the section it closes.
+    let mut spanning = spanning;
+    for i in 0..rows.len() {
+        if !spanning[i] && is_heading_across(rows, &spanning, i, gutters, centre, body) {
+            spanning[i] = true;
+        }
+    }
+    spanning
 }
 
 /// Whether no other row is within [`ALONE_EM`] of row `i`'s baseline.
@@ -321,8 +381,15 @@ fn stands_alone(rows: &[Row], i: usize) -> bool {
 /// A heading set across the columns that crosses no gutter (a short one, centred or
 /// flush left over the first column): one run of text, set larger than the body or
 /// centred with room on both sides, that the other columns leave empty beside it
-/// while they hold text above and below it.
-fn is_heading_across(rows: &[Row], i: usize, gutters: &[Gutter], centre: f64, body: f64) -> bool {
+/// while they hold text above it.
+fn is_heading_across(
+    rows: &[Row],
+    spanning: &[bool],
+    i: usize,
+    gutters: &[Gutter],
+    centre: f64,
+    body: f64,
+) -> bool {
     let row = &rows[i];
     let [chunk] = row.chunks.as_slice() else {
         return false;
@@ -337,29 +404,45 @@ fn is_heading_across(rows: &[Row], i: usize, gutters: &[Gutter], centre: f64, bo
         return false;
     }
     // The rows just above and below it in its own column: a heading across the columns
-    // has the ends of the columns above it and their starts below it, while one in a
-    // column has the other columns' lines running on beside its space.
-    let in_column = |r: &Row, c: usize| r.chunks.iter().any(|k| column_of(k, gutters) == c);
-    let above = rows[..i].iter().rev().find(|r| in_column(r, column));
-    let below = rows[i + 1..].iter().find(|r| in_column(r, column));
-    let (Some(above), Some(below)) = (above, below) else {
+    // has the ends of the columns above it and nothing beside it down to the text it
+    // heads, while one in a column has the other columns' lines running on beside it.
+    let in_column = |j: usize, c: usize| {
+        !spanning[j] && rows[j].chunks.iter().any(|k| column_of(k, gutters) == c)
+    };
+    // The section this row would close starts after the last row spanning the page.
+    let section_start = (0..i).rev().find(|&j| spanning[j]).map_or(0, |j| j + 1);
+    let Some(above) = (section_start..i).rev().find(|&j| in_column(j, column)) else {
         return false;
     };
+    let below = (i + 1..rows.len()).find(|&j| in_column(j, column));
     let slack = 0.3 * row.size;
-    let (from, to) = (above.baseline + slack, below.baseline - slack);
-    (0..=gutters.len()).filter(|&c| c != column).all(|other| {
-        let mut baselines = rows
-            .iter()
-            .filter(|r| in_column(r, other))
-            .map(|r| r.baseline);
-        let (mut before, mut after, mut beside) = (false, false, false);
-        for baseline in baselines.by_ref() {
-            before |= baseline < from;
-            after |= baseline > to;
+    // From the top of the heading: the other columns may end a line lower than this one.
+    let from = row.baseline - row.size;
+    // At the foot of a page (its text on the next), beside means within a few lines.
+    let to = below.map_or(row.baseline + ALONE_EM * row.size, |b| {
+        rows[b].baseline - slack
+    });
+    // Each other column is empty beside it and, if it has text above, ends about where
+    // this column's text above the heading ends: columns balanced above it. At least
+    // one other column must have such text.
+    let mut balanced_above = false;
+    for other in (0..=gutters.len()).filter(|&c| c != column) {
+        let (mut last_before, mut beside) = (None, false);
+        for j in (section_start..rows.len()).filter(|&j| in_column(j, other)) {
+            let baseline = rows[j].baseline;
+            if baseline < from {
+                last_before = Some(baseline);
+            }
             beside |= (from..=to).contains(&baseline);
         }
-        before && after && !beside
-    })
+        let ended_together =
+            last_before.map(|b| (b - rows[above].baseline).abs() <= ALONE_EM * row.size);
+        if beside || ended_together == Some(false) {
+            return false;
+        }
+        balanced_above |= ended_together == Some(true);
+    }
+    balanced_above
 }
 
 #[cfg(test)]
@@ -464,6 +547,18 @@ mod tests {
     }
 
     #[test]
+    fn indented_lines_beside_the_gutter_do_not_widen_it() {
+        // The second column's list text starts 30 pt in from its edge on most rows.
+        let mut rows = two_columns(100.0, 24);
+        for row in rows.iter_mut().skip(6) {
+            row.chunks[1].left = 340.0;
+        }
+        let gutters = find_gutters(&rows, &TextBlock::of(&rows).unwrap());
+        assert_eq!(gutters.len(), 1);
+        assert!(gutters[0].right <= 311.0, "{gutters:?}");
+    }
+
+    #[test]
     fn a_header_with_text_over_both_columns_spans_them() {
         // "date … title" alone at the top, its parts over the two columns.
         let mut rows = vec![row(30.0, &[(72.0, 120.0), (400.0, 528.0)])];
@@ -497,7 +592,13 @@ mod tests {
             ..row(254.0, &[(218.0, 379.0)])
         });
         rows.extend(three(280.0, 10));
+        // A heading at the foot of the page, its text on the next.
+        rows.push(Row {
+            size: 15.0,
+            ..row(420.0, &[(42.0, 100.0)])
+        });
         let places = reading_places(&rows);
+        assert_eq!(places[22][0].columns, 1);
         assert!(places[..10].iter().flatten().all(|p| p.columns == 3));
         assert_eq!(places[10][0].columns, 1);
         let (above, heading, below) = (
