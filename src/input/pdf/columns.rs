@@ -618,6 +618,73 @@ mod tests {
     }
 
     #[test]
+    fn headings_between_short_balanced_sections_each_close_theirs() {
+        let cols = [(42.0, 203.0), (218.0, 379.0), (393.0, 554.0)];
+        let heading = |baseline: f64| Row {
+            size: 15.0,
+            ..row(baseline, &[(42.0, 104.0)])
+        };
+        // Article 1 over three columns, Article 2 over two with its second column a
+        // line short, Article 3 over one: each heading closes the section above it.
+        let mut rows = vec![heading(60.0)];
+        rows.extend((0..3).map(|k| row(84.0 + 12.0 * k as f64, &cols)));
+        rows.push(heading(150.0));
+        rows.push(row(174.0, &cols[..2]));
+        rows.push(row(186.0, &cols[..1]));
+        rows.push(heading(216.0));
+        rows.push(row(240.0, &cols[..1]));
+        // Enough rows of three columns below for the gutters to show.
+        rows.push(heading(270.0));
+        rows.extend((0..6).map(|k| row(294.0 + 12.0 * k as f64, &cols)));
+        let places = reading_places(&rows);
+        for i in [4, 7] {
+            assert_eq!(places[i][0].columns, 1, "row {i}: {places:?}");
+        }
+        assert!(places[5][0].section < places[7][0].section);
+        assert_eq!(places[5][1].column, 1);
+        // The first heading and the one after a single column's text are read in
+        // their column's place anyway: before the text below them.
+        assert!(places[9][0] < places[10][1]);
+    }
+
+    #[test]
+    fn list_markers_and_justified_gaps_are_text_not_a_table() {
+        let mut rows = two_columns(100.0, 20);
+        for (k, row) in rows.iter_mut().enumerate() {
+            if k % 3 == 0 {
+                // A list marker before the item's text.
+                row.chunks = vec![
+                    row.chunks[0],
+                    Chunk {
+                        left: 310.0,
+                        right: 318.0,
+                    },
+                    Chunk {
+                        left: 330.0,
+                        right: 528.0,
+                    },
+                ];
+            } else if k % 3 == 1 {
+                // A justified line with one wide gap, somewhere.
+                let gap = 340.0 + 7.0 * k as f64;
+                row.chunks = vec![
+                    row.chunks[0],
+                    Chunk {
+                        left: 310.0,
+                        right: gap,
+                    },
+                    Chunk {
+                        left: gap + 10.0,
+                        right: 528.0,
+                    },
+                ];
+            }
+        }
+        let block = TextBlock::of(&rows).unwrap();
+        assert_eq!(find_gutters(&rows, &block).len(), 1);
+    }
+
+    #[test]
     fn narrow_strips_are_not_columns() {
         // Line numbers in the margin, then one column of text.
         let rows: Vec<Row> = (0..30)
