@@ -8,15 +8,18 @@
 //! 3. the hyphenated compound occurs elsewhere → keep;
 //! 4. the hyphen is U+2010, a character layout engines do not insert by
 //!    themselves (they use `-` or a soft hyphen) → keep;
-//! 5. the second half starts with a capital (`Tran-` `Harris`): names and
+//! 5. the layout marks the hyphens it inserts (most line-end hyphens of the
+//!    document are soft, rule 1), so a plain one at a line end is the
+//!    author's (`c'est-à-` `dire`) → keep;
+//! 6. the second half starts with a capital (`Tran-` `Harris`): names and
 //!    compounds keep their capitals, split words do not → keep, undecided;
-//! 6. the document hyphenates its lines (the strong evidence above removed
+//! 7. the document hyphenates its lines (the strong evidence above removed
 //!    more hyphens than it kept) → remove, unless both halves are words of
 //!    the document of five letters or more (`society-making`): a split word
 //!    is then far likelier than a compound broken at its hyphen;
-//! 7. both halves are words of the document (`gig` and `economy`) → keep;
-//! 8. the second half is no word of the document (`mem-` `bers`) → remove;
-//! 9. otherwise → keep, undecided, and say so in the report.
+//! 8. both halves are words of the document (`gig` and `economy`) → keep;
+//! 9. the second half is no word of the document (`mem-` `bers`) → remove;
+//! 10. otherwise → keep, undecided, and say so in the report.
 
 use std::collections::HashSet;
 
@@ -81,6 +84,9 @@ pub struct Lexicon {
     compounds: HashSet<String>,
     /// Whether the layout hyphenated words at line ends.
     hyphenates: bool,
+    /// Whether the layout marks the hyphens it inserts: most line-end hyphens
+    /// are soft hyphens (two at least).
+    marks_its_hyphens: bool,
 }
 
 impl Lexicon {
@@ -116,6 +122,15 @@ impl Lexicon {
             after_hyphen = hyphen.is_some();
         }
         lexicon.hyphenates = lexicon.layout_hyphenation(&lines);
+        let line_end_hyphens = lines.iter().filter_map(|l| line_end_hyphen(l));
+        let (soft, plain) = line_end_hyphens.fold((0, 0), |(soft, plain), h| {
+            if h.by_layout {
+                (soft + 1, plain)
+            } else {
+                (soft, plain + 1)
+            }
+        });
+        lexicon.marks_its_hyphens = soft >= 2 && soft > plain;
         lexicon
     }
 
@@ -168,7 +183,9 @@ impl Lexicon {
         let before = last_word(&head[..head.len() - hyphen.len]).to_lowercase();
         let after = first_word(tail);
         let after_lower = after.to_lowercase();
-        if after.chars().next().is_some_and(char::is_uppercase) {
+        if self.marks_its_hyphens {
+            HyphenChoice::KeepKnown
+        } else if after.chars().next().is_some_and(char::is_uppercase) {
             HyphenChoice::KeepUndecided
         } else if self.hyphenates && !self.long_words(&before, &after_lower) {
             HyphenChoice::Remove
@@ -312,6 +329,22 @@ mod tests {
         let lex = lexicon("ils en ont eux\u{2010}\nmêmes fait");
         assert_eq!(
             decide(&lex, "eux\u{2010}", "mêmes fait"),
+            HyphenChoice::KeepKnown
+        );
+    }
+
+    #[test]
+    fn a_plain_hyphen_is_the_author_s_where_the_layout_marks_its_own() {
+        let text = "the organ\u{AD}\nisation and the men\u{AD}\ntion of c'est-à-\ndire here";
+        let lex = lexicon(text);
+        assert_eq!(
+            decide(&lex, "of c'est-à-", "dire here"),
+            HyphenChoice::KeepKnown
+        );
+        // Without soft hyphens elsewhere the same line end is a split word.
+        let lex = lexicon("the mention of c'est-à-\ndire here");
+        assert_ne!(
+            decide(&lex, "of c'est-à-", "dire here"),
             HyphenChoice::KeepKnown
         );
     }
