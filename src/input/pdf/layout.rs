@@ -11,6 +11,10 @@ use super::{Glyph, LineGeometry, PdfLine};
 /// interword glue shrinks to 0.22 em (Latin Modern; ~0.19 em for Times-like fonts),
 /// while kerns inside words stay under 0.1 em.
 const WORD_GAP_EM: f64 = 0.15;
+/// In a line without space glyphs, letters at most this far apart (em) are set
+/// tight, and a step of at least [`MIN_WORD_STEP_EM`] above them is a word space.
+const TIGHT_LETTERS_EM: f64 = 0.03;
+const MIN_WORD_STEP_EM: f64 = 0.04;
 /// Between a CJK and a non-CJK character. LibreOffice's "Asian/non-Asian spacing" adds
 /// a 0.21 em gap where the source has none ("75年"); a typed space is drawn as a glyph.
 /// (xeCJK's inter-script glue is ≥ 0.31 em and does become a space.)
@@ -319,6 +323,7 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
     let mut text = String::new();
     // Where each glyph's text (or an inserted space) starts in `text`.
     let mut starts = Vec::with_capacity(cluster.len());
+    let word_gap = line_word_gap_em(cluster).unwrap_or(WORD_GAP_EM);
     let mut previous: Option<&Placed> = None;
     for p in cluster {
         if let Some(prev) = previous {
@@ -332,7 +337,7 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
             let next = p.glyph.text.chars().next();
             let drawn_space = text.chars().next_back().is_some_and(char::is_whitespace)
                 || next.is_some_and(char::is_whitespace);
-            if !drawn_space && gap > space_gap_em(&text, next) * em {
+            if !drawn_space && gap > space_gap_em(&text, next, word_gap) * em {
                 starts.push(text.len());
                 text.push(' ');
             }
@@ -347,8 +352,9 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
 }
 
 /// The gap (in em) above which a space goes between the text so far and the next
-/// character, by the widths of the characters on either side.
-fn space_gap_em(text: &str, next: Option<char>) -> f64 {
+/// character, by the widths of the characters on either side; `word_gap` between
+/// two narrow ones.
+fn space_gap_em(text: &str, next: Option<char>, word_gap: f64) -> f64 {
     let last = text.chars().next_back();
     let punctuation = |c: Option<char>| c.is_some_and(|c| ",.;:!?".contains(c));
     match (last.map(east_asian_width), next.map(east_asian_width)) {
@@ -364,8 +370,57 @@ fn space_gap_em(text: &str, next: Option<char>) -> f64 {
             CJK_GAP_EM
         }
         (Some(Width::Wide), _) | (_, Some(Width::Wide)) => MIXED_GAP_EM,
-        _ => WORD_GAP_EM,
+        _ => word_gap,
     }
+}
+
+/// The word gap of a line set so tightly that its word spaces stay under
+/// [`WORD_GAP_EM`] (a producer that draws no space glyphs and positions each word
+/// with a small offset): when the gaps between its letters fall in two clear groups,
+/// letters close together and words a little apart, the line's own split between
+/// them. `None` for lines that draw their spaces, are short, show no such split, or
+/// part most of their words with normal spaces.
+fn line_word_gap_em(cluster: &[Placed]) -> Option<f64> {
+    const MIN_GLYPHS: usize = 12;
+    if cluster.len() < MIN_GLYPHS || cluster.iter().any(|p| p.glyph.text.trim().is_empty()) {
+        return None;
+    }
+    let narrow = |p: &Placed| {
+        p.glyph
+            .text
+            .chars()
+            .all(|c| east_asian_width(c) == Width::Narrow)
+    };
+    let all: Vec<f64> = cluster
+        .windows(2)
+        .filter(|w| narrow(&w[0]) && narrow(&w[1]))
+        .map(|w| {
+            let em = w[0].glyph.size.max(w[1].glyph.size);
+            (w[1].along - (w[0].along + w[0].glyph.advance)) / em
+        })
+        .collect();
+    let spaced = all.iter().filter(|&&g| g >= WORD_GAP_EM).count();
+    let mut gaps: Vec<f64> = all
+        .into_iter()
+        .filter(|g| (-0.1..WORD_GAP_EM).contains(g))
+        .collect();
+    if gaps.len() < MIN_GLYPHS {
+        return None;
+    }
+    gaps.sort_unstable_by(f64::total_cmp);
+    // The widest step between neighbouring gaps parts letters from words.
+    let (at, step) = gaps
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| (i + 1, w[1] - w[0]))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let words = gaps.len() - at;
+    let letters_close = gaps[at - 1] <= TIGHT_LETTERS_EM;
+    // Most of the line's word breaks must be of the small kind: a line with normal
+    // spaces and a few wider kerns keeps the normal threshold.
+    let plausible = words > spaced && words * 40 >= gaps.len() && words * 10 <= 4 * gaps.len();
+    (step >= MIN_WORD_STEP_EM && letters_close && plausible)
+        .then(|| (gaps[at - 1] + gaps[at]) / 2.0)
 }
 
 /// Box of a line in top-down page coordinates.

@@ -1490,6 +1490,28 @@ mod tests {
     }
 
     #[test]
+    fn tight_word_spaces_are_told_from_letters_by_the_line_s_own_gaps() {
+        // No space glyphs; words 0.08 em apart, letters touching: below the usual
+        // threshold, but the line's own two kinds of gap tell them apart.
+        let tight = read_pdf(
+            &pdf(&["BT /F1 10 Tf 72 700 Td [(Composition) -80 (of) -80 (the) -80 (pretraining) -80 (data)] TJ ET"]),
+            None,
+        )
+        .expect("readable");
+        assert_eq!(
+            texts(&tight.pages[0]),
+            ["Composition of the pretraining data"]
+        );
+        // Normal spaces with one small kern stay as they are.
+        let normal = read_pdf(
+            &pdf(&["BT /F1 10 Tf 72 700 Td [(Normal) -300 (spac) -80 (ing) -300 (in) -300 (this) -300 (line)] TJ ET"]),
+            None,
+        )
+        .expect("readable");
+        assert_eq!(texts(&normal.pages[0]), ["Normal spacing in this line"]);
+    }
+
+    #[test]
     fn wide_gaps_split_a_baseline_into_separate_lines() {
         let text = read_pdf(
             &pdf(&[
