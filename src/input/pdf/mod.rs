@@ -1409,6 +1409,15 @@ mod tests {
         page.lines.iter().map(|l| l.text.as_str()).collect()
     }
 
+    /// The lines of a one-page document drawn by `content`.
+    fn first_page_texts(content: &str) -> Vec<String> {
+        let text = read_pdf(&pdf(&[content]), None).expect("readable");
+        texts(&text.pages[0])
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+
     fn geometry(line: &PdfLine) -> LineGeometry {
         line.geometry.expect("line has geometry")
     }
@@ -1493,22 +1502,15 @@ mod tests {
     fn tight_word_spaces_are_told_from_letters_by_the_line_s_own_gaps() {
         // No space glyphs; words 0.08 em apart, letters touching: below the usual
         // threshold, but the line's own two kinds of gap tell them apart.
-        let tight = read_pdf(
-            &pdf(&["BT /F1 10 Tf 72 700 Td [(Composition) -80 (of) -80 (the) -80 (pretraining) -80 (data)] TJ ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(
-            texts(&tight.pages[0]),
-            ["Composition of the pretraining data"]
+        let tight = first_page_texts(
+            "BT /F1 10 Tf 72 700 Td [(Composition) -80 (of) -80 (the) -80 (pretraining) -80 (data)] TJ ET",
         );
+        assert_eq!(tight, ["Composition of the pretraining data"]);
         // Normal spaces with one small kern stay as they are.
-        let normal = read_pdf(
-            &pdf(&["BT /F1 10 Tf 72 700 Td [(Normal) -300 (spac) -80 (ing) -300 (in) -300 (this) -300 (line)] TJ ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&normal.pages[0]), ["Normal spacing in this line"]);
+        let normal = first_page_texts(
+            "BT /F1 10 Tf 72 700 Td [(Normal) -300 (spac) -80 (ing) -300 (in) -300 (this) -300 (line)] TJ ET",
+        );
+        assert_eq!(normal, ["Normal spacing in this line"]);
     }
 
     #[test]
@@ -1563,15 +1565,11 @@ mod tests {
     fn accents_set_over_letters_are_composed() {
         // "Ja", an acute (StandardEncoding 0302) drawn over the "a", then "n"; below,
         // a circumflex typed between two letters.
-        let text = read_pdf(
-            &pdf(&[
-                "BT /F1 12 Tf 72 700 Td (Ja) Tj ET BT /F1 12 Tf 79.2 700 Td (\\302) Tj ET \
-                    BT /F1 12 Tf 84.67 700 Td (n) Tj ET BT /F1 12 Tf 72 680 Td (x^y) Tj ET",
-            ]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&text.pages[0]), ["J\u{E1}n", "x^y"]);
+        let lines = first_page_texts(
+            "BT /F1 12 Tf 72 700 Td (Ja) Tj ET BT /F1 12 Tf 79.2 700 Td (\\302) Tj ET \
+             BT /F1 12 Tf 84.67 700 Td (n) Tj ET BT /F1 12 Tf 72 680 Td (x^y) Tj ET",
+        );
+        assert_eq!(lines, ["J\u{E1}n", "x^y"]);
     }
 
     #[test]
