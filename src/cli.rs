@@ -249,7 +249,12 @@ pub struct InputArgs {
     #[arg(long, value_name = "PASSWORD")]
     pub password: Option<String>,
     /// Give up on a PDF whose text takes longer than this to read, in seconds.
-    #[arg(long, value_name = "SECONDS", default_value_t = 120.0)]
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 120.0,
+        allow_negative_numbers = true
+    )]
     pub time_limit: f64,
 }
 
@@ -317,6 +322,27 @@ impl From<Format> for TextFormat {
 
 /// Runs a parsed command line, printing its errors, and gives its exit
 /// code: 0 success, 1 an input failed, 2 usage error.
+/// A command-line parse error in offprint's form: one `offprint: error: …` line,
+/// then the parser's tips and the usage line as hints.
+pub fn usage_error(error: &clap::Error) -> String {
+    let rendered = error.render().to_string();
+    let mut message = Vec::new();
+    let mut hints = Vec::new();
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("tip:") || line.starts_with("Usage:") {
+            hints.push(line.to_string());
+        } else if !line.starts_with("For more information") {
+            message.push(line.trim_start_matches("error:").trim());
+        }
+    }
+    let mut out = format!("offprint: error: {}\n", message.join(" "));
+    for hint in hints {
+        out.push_str(&format!("  {hint}\n"));
+    }
+    out.push_str("  (see `offprint --help`, or `offprint COMMAND --help`)\n");
+    out
+}
+
 pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Clean(args) => run_clean(&args).map(|()| true),
@@ -702,6 +728,7 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
             ));
         }
     }
+    crate::fonts::bundled_dir()?;
     let config = match &args.config {
         Some(path) => Some(
             crate::config::Settings::load(path)

@@ -7,10 +7,14 @@ fn main() -> ExitCode {
     stop_cleanly_on_signals();
     let cli = match offprint::cli::Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprint!("{}", offprint::cli::usage_error(&e));
+            return ExitCode::from(2);
+        }
         Err(e) => {
+            // --help and --version, on standard output.
             let _ = e.print();
-            // clap uses 0 for --help/--version and 2 for usage errors.
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+            return ExitCode::SUCCESS;
         }
     };
     ExitCode::from(offprint::cli::run(cli))

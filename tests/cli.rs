@@ -142,6 +142,58 @@ fn usage_errors_exit_2() {
 }
 
 #[test]
+fn usage_errors_are_one_offprint_line_then_hints() {
+    for args in [
+        &["convert", BRIEF, "--shard", "0/3"][..],
+        &["convert", BRIEF, "--time-limit", "-1"],
+        &["convert"],
+        &["frobnicate"],
+    ] {
+        let out = offprint(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let text = stderr(&out);
+        let mut lines = text.lines();
+        let first = lines.next().unwrap_or_default();
+        assert!(first.starts_with("offprint: error: "), "{args:?}: {text}");
+        assert!(
+            lines.all(|hint| hint.starts_with("  ")),
+            "{args:?}: only indented hints may follow the error: {text}"
+        );
+    }
+    let negative = stderr(&offprint(&["convert", BRIEF, "--time-limit", "-1"]));
+    assert!(
+        negative.contains("--time-limit: must be a positive number"),
+        "{negative}"
+    );
+    assert!(offprint(&["--help"]).status.success());
+}
+
+#[test]
+fn a_font_folder_that_is_not_there_is_an_error_naming_it() {
+    let dir = scratch("fonts-missing");
+    let missing = dir.join("no-such-fonts");
+    let out_dir = dir.join("out");
+    let out = common::command(&["convert", BRIEF, "--out", out_dir.to_str().unwrap()])
+        .env("OFFPRINT_FONTS", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("{}: OFFPRINT_FONTS", missing.display())));
+    assert!(!out_dir.exists(), "nothing is written");
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = common::command(&["fonts", "--no-system-fonts"])
+        .env("OFFPRINT_FONTS", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = stderr(&out);
+    assert!(text.contains("no fonts found"), "{text}");
+    assert!(!text.contains("internal error"), "{text}");
+}
+
+#[test]
 fn never_writes_over_an_input() {
     let dir = scratch("overwrite");
     let input = dir.join("in.txt");

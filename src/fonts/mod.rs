@@ -167,24 +167,34 @@ pub struct FontBook {
 /// The folder of bundled fonts: `$OFFPRINT_FONTS`; `fonts/` next to the
 /// executable or a parent of it (`target/debug/offprint` in a checkout), or
 /// `../share/offprint/fonts` of an installed one; else the source tree's.
-pub fn bundled_dir() -> Option<PathBuf> {
+///
+/// An `OFFPRINT_FONTS` that names no folder is an error: falling back to other
+/// fonts would give other bytes without a word.
+pub fn bundled_dir() -> Result<Option<PathBuf>, crate::Error> {
     let has_fonts = |dir: &Path| dir.join("NotoSerif-Regular.ttf").is_file();
     if let Some(dir) = std::env::var_os("OFFPRINT_FONTS") {
-        return Some(PathBuf::from(dir));
+        let dir = PathBuf::from(dir);
+        if !dir.is_dir() {
+            return Err(crate::Error::usage(
+                dir.display().to_string(),
+                "OFFPRINT_FONTS is not a folder; point it at the fonts/ folder or unset it",
+            ));
+        }
+        return Ok(Some(dir));
     }
     if let Ok(exe) = std::env::current_exe() {
         let mut dir = exe.parent();
         while let Some(d) = dir {
             for candidate in [d.join("fonts"), d.join("share/offprint/fonts")] {
                 if has_fonts(&candidate) {
-                    return Some(candidate);
+                    return Ok(Some(candidate));
                 }
             }
             dir = d.parent();
         }
     }
     let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    has_fonts(&built).then_some(built)
+    Ok(has_fonts(&built).then_some(built))
 }
 
 /// The system's font files, sorted by path, and their bytes: read the first
@@ -247,7 +257,7 @@ impl FontBook {
             system_allowed: options.system_fonts,
             chosen: BTreeMap::new(),
             families: options.families.clone(),
-            bundled_dir: bundled_dir(),
+            bundled_dir: bundled_dir()?,
         };
         if let Some(dir) = book.bundled_dir.clone() {
             for file in font_files(&dir) {
@@ -258,7 +268,7 @@ impl FontBook {
             if !dir.is_dir() {
                 return Err(crate::Error::new(
                     dir.display().to_string(),
-                    "--font-dir is not a folder",
+                    "font folder not found (named by --font-dir or a settings file's fonts.dirs)",
                 ));
             }
             for file in font_files(dir) {
@@ -283,6 +293,17 @@ impl FontBook {
                     "no font family {family:?} found (see `offprint fonts`, or add --font-dir)"
                 ),
             ));
+        }
+        if book.faces.is_empty() {
+            book.load_system();
+        }
+        if book.faces.is_empty() {
+            let reason = if book.system_allowed {
+                "no fonts found: neither the bundled fonts (set OFFPRINT_FONTS) nor any --font-dir or system font"
+            } else {
+                "no fonts found: the bundled fonts are missing (set OFFPRINT_FONTS or add --font-dir) and --no-system-fonts rules out the system's"
+            };
+            return Err(crate::Error::usage("fonts", reason));
         }
         Ok(book)
     }
