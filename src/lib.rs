@@ -26,6 +26,7 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod write;
+pub mod xml;
 
 pub use error::Error;
 

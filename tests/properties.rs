@@ -1,6 +1,7 @@
 //! Properties of the cleaner on arbitrary text: it never panics, and it
-//! never loses a character silently. And of the EPUB writer: whatever the
-//! text, the package reads back to the model's text.
+//! never loses a character silently. And of the EPUB and DOCX writers: whatever
+//! the text, every XML part is well-formed, and the EPUB reads back to the
+//! model's text.
 
 use offprint::clean::{clean, EditKind, Report};
 use offprint::input::{text::read_text, RawDoc};
@@ -148,6 +149,95 @@ fn check_epub(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Fails unless `xml` is well-formed and holds only characters XML 1.0 allows,
+/// whether written as such or as character references.
+fn check_xml(name: &str, xml: &[u8]) -> Result<(), TestCaseError> {
+    use quick_xml::events::Event;
+    let text = std::str::from_utf8(xml).map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+    if let Some(c) = text.chars().find(|&c| !offprint::xml::allowed(c)) {
+        return Err(TestCaseError::fail(format!("{name}: holds {c:?}")));
+    }
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut depth = 0usize;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+        let unescaped = match &event {
+            Event::Start(_) => {
+                depth += 1;
+                None
+            }
+            Event::End(_) => {
+                depth -= 1;
+                None
+            }
+            Event::Text(t) => Some(t.decode().map(|t| t.into_owned())),
+            Event::Eof => break,
+            _ => None,
+        };
+        if let Some(decoded) = unescaped {
+            let decoded = decoded.map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+            let decoded = quick_xml::escape::unescape(&decoded)
+                .map_err(|e| TestCaseError::fail(format!("{name}: {e}")))?;
+            if let Some(c) = decoded.chars().find(|&c| !offprint::xml::allowed(c)) {
+                return Err(TestCaseError::fail(format!("{name}: refers to {c:?}")));
+            }
+        }
+    }
+    prop_assert_eq!(depth, 0, "{}: unclosed elements", name);
+    Ok(())
+}
+
+/// A document of `text`, cleaned, with its first block's text set to `text`
+/// as it came: what a reader that does not clean would hand the writers.
+fn uncleaned_document(text: &str) -> offprint::model::Document {
+    let raw = read_text(text.as_bytes()).expect("valid UTF-8");
+    let mut document = clean(&raw).document;
+    if let Some(block) = document
+        .sections
+        .iter_mut()
+        .flat_map(|s| &mut s.blocks)
+        .next()
+    {
+        block.kind = offprint::model::BlockKind::Paragraph {
+            text: text.to_string(),
+        };
+    }
+    document.meta.title = Some(text.to_string());
+    document
+}
+
+fn check_docx(text: &str) -> Result<(), TestCaseError> {
+    use std::io::Read;
+    use std::sync::{Mutex, OnceLock};
+    static BOOK: OnceLock<Mutex<offprint::fonts::FontBook>> = OnceLock::new();
+    let document = uncleaned_document(text);
+    let mut book = BOOK
+        .get_or_init(|| Mutex::new(offprint::fonts::FontBook::new(&Default::default()).unwrap()))
+        .lock()
+        .unwrap();
+    let options = offprint::write::docx::DocxOptions {
+        paper: offprint::layout::Paper::A4,
+        toc: true,
+        locales: Default::default(),
+    };
+    let edition = offprint::edition::Edition::Combined;
+    let docx = offprint::write::docx::write_docx(&document, &edition, &mut book, &options, &[])
+        .map_err(TestCaseError::fail)?;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&docx.bytes)).unwrap();
+    for index in 0..archive.len() {
+        let mut part = archive.by_index(index).unwrap();
+        let name = part.name().to_string();
+        if name.ends_with(".xml") || name.ends_with(".rels") {
+            let mut xml = Vec::new();
+            part.read_to_end(&mut xml).unwrap();
+            check_xml(&name, &xml)?;
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -176,5 +266,15 @@ proptest! {
     #[test]
     fn arbitrary_text_reads_back_out_of_its_epub(text in any::<String>()) {
         check_epub(&text)?;
+    }
+
+    #[test]
+    fn any_text_makes_docx_parts_of_well_formed_xml(pieces in prop::collection::vec(piece(), 0..60)) {
+        check_docx(&pieces.concat())?;
+    }
+
+    #[test]
+    fn arbitrary_text_makes_docx_parts_of_well_formed_xml(text in any::<String>()) {
+        check_docx(&text)?;
     }
 }

@@ -1,7 +1,7 @@
 //! Character normalisation of font and layout artefacts, each reported:
 //! typographic ligatures (`ﬁ` for `fi`, from TeX and other fonts), CJK
-//! radicals that some fonts map their glyphs to (`⼈` U+2F08 for `人`), and
-//! soft hyphens inside a line.
+//! radicals that some fonts map their glyphs to (`⼈` U+2F08 for `人`), soft
+//! hyphens inside a line, and control characters no XML edition can carry.
 //! Everything else (quotes, dashes, full-width punctuation) stays as it is.
 
 use super::chars::is_cjk;
@@ -18,6 +18,9 @@ const SOFT_HYPHEN: char = '\u{AD}';
 pub fn replacement(c: char) -> Option<(String, EditKind)> {
     if c == SOFT_HYPHEN {
         return Some((String::new(), EditKind::SoftHyphen));
+    }
+    if !crate::xml::allowed(c) {
+        return Some((String::new(), EditKind::ControlChar));
     }
     if c.is_ascii() {
         return None;
@@ -120,6 +123,19 @@ mod tests {
         normalize_characters(&mut lines, &mut report);
         assert_eq!(lines[0].text, "immediately and organ\u{AD}\u{2010}");
         assert_eq!(report.of_kind(EditKind::SoftHyphen).count(), 1);
+    }
+
+    #[test]
+    fn control_characters_are_dropped_and_reported() {
+        let mut lines = vec![Line::new("NUL\u{0} ESC\u{1B}[0m C1\u{85} tab\tstays", 3, 4)];
+        let mut report = Report::default();
+        normalize_characters(&mut lines, &mut report);
+        assert_eq!(lines[0].text, "NUL ESC[0m C1 tab\tstays");
+        let dropped: Vec<&str> = report
+            .of_kind(EditKind::ControlChar)
+            .map(|e| e.before.as_str())
+            .collect();
+        assert_eq!(dropped, ["\u{0}", "\u{1B}", "\u{85}"]);
     }
 
     #[test]

@@ -16,6 +16,9 @@ pub enum EditKind {
     CjkRadical,
     /// A soft hyphen inside a line dropped (normalisation).
     SoftHyphen,
+    /// A control character dropped (NUL, U+001B, a C1 control): XML 1.0 forbids or
+    /// discourages it, so no DOCX or EPUB edition could carry it (normalisation).
+    ControlChar,
     /// A bare page number removed (furniture).
     PageNumber,
     /// A running header repeated across pages removed (furniture).
@@ -50,7 +53,10 @@ impl EditKind {
     pub fn replaces_characters(self) -> bool {
         matches!(
             self,
-            EditKind::Ligature | EditKind::CjkRadical | EditKind::SoftHyphen
+            EditKind::Ligature
+                | EditKind::CjkRadical
+                | EditKind::SoftHyphen
+                | EditKind::ControlChar
         )
     }
 

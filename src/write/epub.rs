@@ -28,6 +28,7 @@ use crate::fonts::script::{class_of, is_cjk_letter, is_east_asian_lang, Class};
 use crate::fonts::subset::installable;
 use crate::fonts::{FaceId, FontBook, Role};
 use crate::model::{Block, BlockKind, Document};
+use crate::xml::escape;
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
 };
@@ -77,30 +78,6 @@ fn contents_name(lang: &str) -> &'static str {
     }
 }
 
-/// Text escaped for XML content and attributes; control characters (which
-/// XML 1.0 forbids or discourages) are left out.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c if xml_char(c) => out.push(c),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// Whether `c` may stand in the text of an XHTML document: what XML 1.0
-/// allows, less the C1 controls it discourages.
-fn xml_char(c: char) -> bool {
-    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
-        && !('\u{7F}'..='\u{9F}').contains(&c)
-}
-
 fn lang_attrs(lang: &str) -> String {
     let lang = escape(lang);
     format!(" lang=\"{lang}\" xml:lang=\"{lang}\"")
@@ -122,7 +99,10 @@ impl Usage<'_> {
     /// Notes that `text` is set in `role` in language `lang`.
     fn note(&mut self, text: &str, role: Role, lang: &str) {
         let east_asian = is_east_asian_lang(lang);
-        for c in text.chars().filter(|&c| xml_char(c) && !c.is_control()) {
+        for c in text
+            .chars()
+            .filter(|&c| crate::xml::allowed(c) && !c.is_control())
+        {
             match self.book.face_for(role, class_of(c, east_asian), c) {
                 Ok(face) => {
                     self.faces.entry(face).or_default().insert(c);

@@ -254,7 +254,7 @@ impl Builder<'_> {
         let east_asian = is_east_asian_lang(lang);
         let (latin, cjk) = self.faces.of(role);
         let mut segments: Vec<(Option<FaceId>, String)> = Vec::new();
-        for c in text.chars() {
+        for c in text.chars().filter(|&c| crate::xml::allowed(c)) {
             let class = class_of(c, east_asian);
             let primary = match class {
                 Class::Latin => latin,
@@ -743,7 +743,7 @@ impl ListNumbering {
                 0,
                 Start::new(1),
                 NumberFormat::new(format.format),
-                LevelText::new(&format.text),
+                LevelText::new(crate::xml::without_forbidden(&format.text)),
                 LevelJc::new("left"),
             )
             .indent(

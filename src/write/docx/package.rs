@@ -18,6 +18,7 @@
 //!   before it in the same process.
 //! - The zip: deflate, every entry dated 1980-01-01 00:00, in a fixed order.
 
+use crate::xml::escape;
 use quick_xml::events::{BytesEnd, BytesStart, Event};
 use quick_xml::{Reader, Writer};
 use sha2::{Digest, Sha256};
@@ -241,10 +242,6 @@ fn write_zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
 /// Upper-case hex of bytes.
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02X}")).collect()
-}
-
-fn escape(text: &str) -> String {
-    quick_xml::escape::escape(text).into_owned()
 }
 
 /// The GUID that keys a font's obfuscation, derived from the font itself
