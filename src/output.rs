@@ -29,9 +29,11 @@ pub fn abandon(code: i32) -> ! {
 /// and a rename, so a reader never sees a partial file and a failure
 /// leaves none behind. Missing folders are created.
 ///
-/// A symbolic link is followed (the link stays, its target gets the new
-/// contents). A device, pipe or socket such as `/dev/null` or `/dev/stdout`
-/// is written in place: a rename would put a regular file in its stead.
+/// For a file the user named: a symbolic link is followed (the link stays,
+/// its target gets the new contents). A device, pipe or socket such as
+/// `/dev/null` or `/dev/stdout` is written in place: a rename would put a
+/// regular file in its stead. Outputs offprint names itself inside an output
+/// folder go through [`write_within`] instead.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let shown = path.display().to_string();
     let resolved = existing_target(path);
@@ -47,32 +49,119 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
+    replace_file(path, bytes).map_err(|e| Error::io(&shown, &e))
+}
+
+/// Writes `bytes` to `path`, a file inside the output folder `root`, as
+/// [`write_atomic`] does, but never outside `root`: a symbolic link on the
+/// way (a folder, or the file itself) that leads out of it is refused with
+/// an error naming the link. `root` itself may be a link: the user named it.
+pub fn write_within(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let target = confine(root, path)?;
+    if let Some(dir) = target.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
+    }
+    replace_file(&target, bytes).map_err(|e| Error::io(path.display().to_string(), &e))
+}
+
+/// Where `path`, under the output folder `root`, really is: its folders and
+/// the file itself with every symbolic link resolved, each checked to stay
+/// inside `root`. Folders that do not exist yet are fine: offprint makes them.
+pub fn confine(root: &Path, path: &Path) -> Result<PathBuf, Error> {
+    let relative = path.strip_prefix(root).map_err(|_| {
+        Error::new(
+            path.display().to_string(),
+            format!("is not inside the output folder {}", root.display()),
+        )
+    })?;
+    std::fs::create_dir_all(root).map_err(|e| Error::io(root.display().to_string(), &e))?;
+    let real_root =
+        std::fs::canonicalize(root).map_err(|e| Error::io(root.display().to_string(), &e))?;
+    let mut real = real_root.clone();
+    let mut named = root.to_path_buf();
+    for component in relative.components() {
+        let std::path::Component::Normal(part) = component else {
+            return Err(Error::new(
+                path.display().to_string(),
+                "has a `..` or root component: offprint writes only inside its output folder",
+            ));
+        };
+        named.push(part);
+        real.push(part);
+        let is_link = std::fs::symlink_metadata(&real).is_ok_and(|m| m.file_type().is_symlink());
+        if !is_link {
+            continue;
+        }
+        let leads_to = std::fs::canonicalize(&real)
+            .or_else(|_| std::fs::read_link(&real))
+            .unwrap_or_default();
+        if !leads_to.starts_with(&real_root) {
+            return Err(Error::new(
+                named.display().to_string(),
+                format!(
+                    "is a symbolic link to {}, outside the output folder {}; \
+                     offprint writes only inside it (remove the link or choose another --out)",
+                    leads_to.display(),
+                    root.display()
+                ),
+            ));
+        }
+        real = leads_to;
+    }
+    Ok(real)
+}
+
+/// Puts `bytes` at `path` by way of a temporary file beside it, created
+/// exclusively (never through a link, never over another file) and renamed
+/// over `path` once whole; the folder must exist.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
     let name = path
         .file_name()
-        .ok_or_else(|| Error::new(&shown, "not a file name"))?;
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
-    let temp = dir.join(format!(
-        ".{}.offprint-{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
+        .ok_or_else(|| std::io::Error::other("not a file name"))?;
     // Made under the lock, so that `abandon` sees every temporary file that exists.
-    let created = {
+    let (temp, created) = {
         let mut pending = in_progress();
+        let (temp, created) = create_temporary(dir, &name.to_string_lossy())?;
         pending.insert(temp.clone());
-        std::fs::File::create(&temp)
+        (temp, created)
     };
-    let result = created
-        .and_then(|mut file| {
-            file.write_all(bytes)?;
-            file.sync_all()
-        })
-        .and_then(|()| std::fs::rename(&temp, path));
+    let result = {
+        let mut file = created;
+        file.write_all(bytes)
+            .and_then(|()| file.sync_all())
+            .and_then(|()| std::fs::rename(&temp, path))
+    };
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     in_progress().remove(&temp);
-    result.map_err(|e| Error::io(&shown, &e))
+    result
+}
+
+/// A new temporary file in `dir` for an output named `name`, opened with
+/// `O_EXCL`. A file of that name left by a process that was killed (a
+/// container's offprint has the same process id every run) is passed over.
+fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let pid = std::process::id();
+    let mut last = None;
+    for attempt in 0..64 {
+        let temp = dir.join(format!(".{name}.offprint-{pid}-{attempt}.tmp"));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no temporary file name left")))
 }
 
 /// The file a symbolic link at `path` leads to, when it leads to one.
@@ -156,6 +245,58 @@ mod tests {
                 .ends_with(".tmp")),
             "a temporary file was left behind"
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_output_folder_are_refused_and_named() {
+        use std::os::unix::fs::symlink;
+        let base = std::env::temp_dir().join(format!("offprint-confine-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&base);
+        let (out, elsewhere) = (base.join("out"), base.join("elsewhere"));
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        let victim = elsewhere.join("victim.txt");
+        std::fs::write(&victim, b"precious").unwrap();
+
+        // A folder link and a file link, both leading out.
+        symlink(&elsewhere, out.join("sub")).unwrap();
+        symlink(&victim, out.join("x.epub")).unwrap();
+        let err = write_within(&out, &out.join("sub/d.md"), b"x").unwrap_err();
+        assert_eq!(err.file, out.join("sub").display().to_string());
+        assert!(err.reason.contains("symbolic link"), "{}", err.reason);
+        let err = write_within(&out, &out.join("x.epub"), b"x").unwrap_err();
+        assert_eq!(err.file, out.join("x.epub").display().to_string());
+        assert!(!elsewhere.join("d.md").exists());
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+
+        // A link that stays inside is followed; the output folder itself may be a link.
+        std::fs::create_dir_all(out.join("real")).unwrap();
+        symlink(out.join("real"), out.join("alias")).unwrap();
+        write_within(&out, &out.join("alias/a.md"), b"inside").unwrap();
+        assert_eq!(std::fs::read(out.join("real/a.md")).unwrap(), b"inside");
+        let linked_out = base.join("linked-out");
+        symlink(&out, &linked_out).unwrap();
+        write_within(&linked_out, &linked_out.join("b.md"), b"via the named link").unwrap();
+        assert_eq!(
+            std::fs::read(out.join("b.md")).unwrap(),
+            b"via the named link"
+        );
+        assert!(write_within(&out, &out.join("../escape.md"), b"x").is_err());
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    #[test]
+    fn a_temporary_file_left_by_a_killed_run_is_passed_over_not_written_through() {
+        let dir = std::env::temp_dir().join(format!("offprint-stale-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let stale = dir.join(format!(".a.md.offprint-{}-0.tmp", std::process::id()));
+        std::fs::write(&stale, b"stale").unwrap();
+        write_atomic(&dir.join("a.md"), b"fresh").unwrap();
+        assert_eq!(std::fs::read(dir.join("a.md")).unwrap(), b"fresh");
+        assert_eq!(std::fs::read(&stale).unwrap(), b"stale");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -601,6 +601,59 @@ fn outputs_with_the_same_names_and_an_output_that_cannot_be_written() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[cfg(unix)]
+#[test]
+fn links_inside_the_output_folder_never_lead_writes_out_of_it() {
+    use std::os::unix::fs::symlink;
+    let dir = scratch("links");
+    copy(
+        "fixtures/brief/brief.extracted.txt",
+        &dir.join("in/sub/d.txt"),
+    );
+    copy("fixtures/brief/brief.extracted.txt", &dir.join("in/x.txt"));
+    let elsewhere = dir.join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("unrelated"), b"precious").unwrap();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    symlink(&elsewhere, dir.join("out/sub")).unwrap();
+    symlink(elsewhere.join("unrelated"), dir.join("out/x.epub")).unwrap();
+    let out = offprint_in(
+        &dir,
+        &[
+            "convert", "in", "--to", "md,epub", "--out", "out", "--json", "s.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let summary = summary(&dir.join("s.json"));
+    for (input, link) in [("sub/d.txt", "out/sub"), ("x.txt", "out/x.epub")] {
+        let failed = record(&summary, input);
+        assert_eq!(failed["status"], "failed");
+        let error = failed["error"].as_str().unwrap();
+        assert!(
+            error.contains(link) && error.contains("symbolic link"),
+            "{input}: {error}"
+        );
+    }
+    let outside: Vec<String> = tree(&elsewhere).into_keys().collect();
+    assert_eq!(outside, ["unrelated"]);
+    assert_eq!(
+        std::fs::read(elsewhere.join("unrelated")).unwrap(),
+        b"precious"
+    );
+    // The user may name a link as the output folder itself.
+    symlink(dir.join("out"), dir.join("named")).unwrap();
+    std::fs::remove_file(dir.join("out/x.epub")).unwrap();
+    let out = offprint_in(
+        &dir,
+        &["convert", "in/x.txt", "--to", "epub", "--out", "named"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::symlink_metadata(dir.join("out/x.epub"))
+        .unwrap()
+        .is_file());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn fail_fast_stops_at_the_first_failure() {
     let dir = scratch("fail-fast");

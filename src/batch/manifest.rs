@@ -91,6 +91,8 @@ pub struct Manifests {
 /// inputs finish; each update is journalled at once.
 #[derive(Debug)]
 pub struct OwnManifest {
+    /// The output folder the manifest and journal stay inside.
+    out: PathBuf,
     path: PathBuf,
     journal_path: PathBuf,
     manifest: Manifest,
@@ -114,6 +116,7 @@ impl Manifests {
     pub fn load(out: &Path, shard: Option<Shard>) -> (Manifests, OwnManifest) {
         let own_name = file_name(shard);
         let mut own = OwnManifest {
+            out: out.to_path_buf(),
             path: out.join(&own_name),
             journal_path: out.join(journal_name(shard)),
             manifest: Manifest {
@@ -253,7 +256,10 @@ impl OwnManifest {
         self.apply(relative.to_string(), entry);
         let journal = match &mut self.journal {
             Some(journal) => journal,
-            None => self.journal.insert(open_for_appending(&self.journal_path)?),
+            None => {
+                let path = crate::output::confine(&self.out, &self.journal_path)?;
+                self.journal.insert(open_for_appending(&path)?)
+            }
         };
         journal
             .write_all(line.as_bytes())
@@ -270,7 +276,7 @@ impl OwnManifest {
         let mut text =
             serde_json::to_string_pretty(&self.manifest).expect("the manifest serialises");
         text.push('\n');
-        crate::output::write_atomic(&self.path, text.as_bytes())?;
+        crate::output::write_within(&self.out, &self.path, text.as_bytes())?;
         match std::fs::remove_file(&self.journal_path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(crate::Error::io(
                 self.journal_path.display().to_string(),

@@ -674,21 +674,23 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
     let mut failure = None;
     for file in &converted.files {
         let path = folder.join(&file.name);
-        let replaces_input = std::fs::canonicalize(&path)
-            .is_ok_and(|canonical| context.all_inputs.contains(&canonical));
-        let result = if replaces_input {
-            Err(Error::new(
-                path.display().to_string(),
-                "is also an input; choose another output folder",
-            ))
-        } else {
-            crate::output::write_atomic(&path, &file.bytes)
-        };
-        if let Err(e) = result {
-            failure = Some(e.to_string());
-            break;
+        let result = crate::output::confine(context.out, &path).and_then(|real| {
+            if context.all_inputs.contains(&real) {
+                return Err(Error::new(
+                    path.display().to_string(),
+                    "is also an input; choose another output folder",
+                ));
+            }
+            crate::output::write_within(context.out, &path, &file.bytes)?;
+            Ok(real)
+        });
+        match result {
+            Ok(real) => written.push(real),
+            Err(e) => {
+                failure = Some(e.to_string());
+                break;
+            }
         }
-        written.push(path);
         outputs.push(OutputRecord {
             path: if job.folder.is_empty() {
                 file.name.clone()
