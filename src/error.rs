@@ -46,6 +46,13 @@ impl Error {
         let reason = match error.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::FileTooLarge => {
+                "too large for the file-size limit (`ulimit -f`); nothing was left behind"
+                    .to_string()
+            }
+            std::io::ErrorKind::StorageFull => {
+                "no space left on the device; nothing was left behind".to_string()
+            }
             _ => {
                 let text = error.to_string();
                 match text.find(" (os error") {

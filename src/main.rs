@@ -23,16 +23,24 @@ fn main() -> ExitCode {
 /// Ctrl-C or a job runner's SIGTERM stops offprint at once, as before, but
 /// without leaving the temporary file of an output being written: the exit
 /// code is the shell's 128 + the signal's number.
+///
+/// SIGXFSZ (a write past the file-size limit) is caught and nothing more: the
+/// write then fails with EFBIG, and the writer removes its temporary file and
+/// names the file in its error, as for a full disk.
 fn stop_cleanly_on_signals() {
     #[cfg(unix)]
     {
-        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-        let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+        let Ok(mut signals) =
+            signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGXFSZ])
+        else {
             return;
         };
         std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                offprint::output::abandon(128 + signal);
+            for signal in signals.forever() {
+                if signal != SIGXFSZ {
+                    offprint::output::abandon(128 + signal);
+                }
             }
         });
     }

@@ -968,3 +968,35 @@ fn a_stopped_run_leaves_no_temporary_file() {
     assert!(!files.contains_key(".offprint-manifest.jsonl"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A write past the file-size limit (`ulimit -f`, SIGXFSZ) fails like a full
+/// disk: the document's error names the file, no temporary file stays, and
+/// the process is not killed by the signal.
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_fails_the_write_and_leaves_no_temporary_file() {
+    let dir = scratch("file-size-limit");
+    copy("fixtures/brief/brief.extracted.txt", &dir.join("in/a.txt"));
+    let out = Command::new("sh")
+        .arg("-c")
+        // 40 blocks of 512 bytes: the Markdown fits, the PDF does not.
+        .arg("ulimit -f 40 && exec \"$0\" convert in --out out --to md,pdf")
+        .arg(env!("CARGO_BIN_EXE_offprint"))
+        .current_dir(&dir)
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stderr(&out);
+    assert!(
+        text.contains("out/a.pdf") && text.contains("file-size limit"),
+        "{text}"
+    );
+    let files: Vec<String> = tree(&dir.join("out"))
+        .into_keys()
+        .filter(|name| !name.starts_with(".offprint-manifest"))
+        .collect();
+    assert!(files.is_empty(), "no partial output: {files:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
