@@ -22,6 +22,10 @@ use std::path::{Path, PathBuf};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// The most heap offprint may hold (e.g. 3GiB, 1500MiB): a document that
+    /// needs more fails with the reason [default: $OFFPRINT_MEMORY_LIMIT, else 3GiB]
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::memory::parse_size)]
+    pub memory_limit: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -344,6 +348,13 @@ pub fn usage_error(error: &clap::Error) -> String {
 }
 
 pub fn run(cli: Cli) -> u8 {
+    match memory_limit(cli.memory_limit) {
+        Ok(limit) => crate::memory::set_limit(limit),
+        Err(error) => {
+            eprintln!("offprint: error: {error}");
+            return error.exit_code();
+        }
+    }
     let result = match cli.command {
         Command::Clean(args) => run_clean(&args).map(|()| true),
         Command::Extract(args) => run_extract(&args).map(|()| true),
@@ -358,6 +369,19 @@ pub fn run(cli: Cli) -> u8 {
             eprintln!("offprint: error: {error}");
             error.exit_code()
         }
+    }
+}
+
+/// The memory limit: `--memory-limit`, else `OFFPRINT_MEMORY_LIMIT`, else the default.
+fn memory_limit(option: Option<usize>) -> Result<usize, Error> {
+    if let Some(limit) = option {
+        return Ok(limit);
+    }
+    match std::env::var("OFFPRINT_MEMORY_LIMIT") {
+        Ok(text) => {
+            crate::memory::parse_size(&text).map_err(|e| Error::usage("OFFPRINT_MEMORY_LIMIT", e))
+        }
+        Err(_) => Ok(crate::memory::DEFAULT_LIMIT),
     }
 }
 
@@ -917,6 +941,7 @@ fn emit(output: Option<&Path>, input: &Path, bytes: &[u8]) -> Result<(), Error> 
 }
 
 fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
+    let _working = crate::memory::WorkingOn::new(&args.input.display().to_string());
     let raw = open_input(&args.input, &args.read)?;
     let mut text = String::new();
     for page in &raw.pages {
@@ -930,6 +955,7 @@ fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
 }
 
 fn run_clean(args: &CleanArgs) -> Result<(), Error> {
+    let _working = crate::memory::WorkingOn::new(&args.input.display().to_string());
     let raw = open_input(&args.input, &args.read)?;
     let cleaned = clean(&raw);
     if let Some(why) = cleaned.emptied(&raw) {

@@ -23,6 +23,7 @@ pub mod export;
 pub mod fonts;
 pub mod input;
 pub mod layout;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod write;

@@ -3,6 +3,11 @@
 use clap::Parser;
 use std::process::ExitCode;
 
+/// Counts the heap in use against `--memory-limit`, so that running out is a
+/// one-line error, never an abort.
+#[global_allocator]
+static ALLOCATOR: offprint::memory::Counting = offprint::memory::Counting;
+
 fn main() -> ExitCode {
     stop_cleanly_on_signals();
     let cli = match offprint::cli::Cli::try_parse() {

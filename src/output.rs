@@ -18,8 +18,27 @@ fn in_progress() -> std::sync::MutexGuard<'static, BTreeSet<PathBuf>> {
 /// written (outputs already in place are whole and stay). Holding the lock
 /// until exit keeps any other thread from starting a new one.
 pub fn abandon(code: i32) -> ! {
-    let pending = in_progress();
-    for temp in pending.iter() {
+    abandon_holding(&in_progress(), code)
+}
+
+/// [`abandon`] from inside the allocator: the stopping thread may be the one
+/// holding the list (it allocates while it makes a temporary file), so the
+/// list is only tried, a few times, before the process ends anyway.
+pub(crate) fn abandon_without_waiting(code: i32) -> ! {
+    for _ in 0..100 {
+        match IN_PROGRESS.try_lock() {
+            Ok(pending) => abandon_holding(&pending, code),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                abandon_holding(&poisoned.into_inner(), code)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => std::thread::yield_now(),
+        }
+    }
+    std::process::exit(code)
+}
+
+fn abandon_holding(pending: &BTreeSet<PathBuf>, code: i32) -> ! {
+    for temp in pending {
         let _ = std::fs::remove_file(temp);
     }
     std::process::exit(code)

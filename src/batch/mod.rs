@@ -605,6 +605,7 @@ struct Context<'a> {
 /// Reads, checks, converts and writes one document; never panics.
 fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
     let started = Instant::now();
+    let _working = crate::memory::WorkingOn::new(&job.name);
     let relative = &job.file.relative;
     let fail = |reason: String, timing: Timing| {
         let mut record = Record::failed(&job.name, relative, reason);

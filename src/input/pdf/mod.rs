@@ -37,6 +37,7 @@ mod cid;
 mod columns;
 mod fontmap;
 mod layout;
+mod limits;
 
 #[cfg(test)]
 use layout::is_cjk;
@@ -101,6 +102,9 @@ pub enum PdfError {
     Malformed(String),
     /// Extraction did not finish within the time limit.
     TooSlow,
+    /// Reading it would pass a limit (a stream's decoded size, a page's glyphs,
+    /// the memory budget); the string says which.
+    TooLarge(String),
 }
 
 impl fmt::Display for PdfError {
@@ -128,6 +132,7 @@ impl fmt::Display for PdfError {
             }
             PdfError::Malformed(why) => write!(f, "not a readable PDF: {why}"),
             PdfError::TooSlow => f.write_str("gave up: text extraction took too long"),
+            PdfError::TooLarge(why) => write!(f, "too large to read: {why}"),
         }
     }
 }
@@ -248,6 +253,7 @@ fn read_pdf_now(
     cancel: &AtomicBool,
     deadline: Option<Instant>,
 ) -> Result<PdfText, PdfError> {
+    limits::check_streams(bytes)?;
     let mut doc = load(bytes, password)?;
     let page_ids: Vec<(u32, ObjectId)> = quietly(|| doc.get_pages().into_iter().collect())
         .map_err(|why| PdfError::Malformed(format!("broken page tree ({why})")))?;
@@ -278,6 +284,7 @@ fn read_pdf_now(
         if cancel.load(Ordering::Relaxed) || deadline.is_some_and(|d| Instant::now() >= d) {
             return Err(PdfError::TooSlow);
         }
+        crate::memory::check(|| format!("page {}", index + 1)).map_err(PdfError::TooLarge)?;
         let (width, height) =
             media_box(&doc, id).map_or((0.0, 0.0), |b| (b[2] - b[0], b[3] - b[1]));
         let mut page = PdfPage {
@@ -286,7 +293,7 @@ fn read_pdf_now(
             width,
             lines: Vec::new(),
         };
-        match extract_page(&doc, number, id, &mut form_cycles) {
+        match extract_page(&doc, number, id, &mut form_cycles)? {
             Some((lines, counts)) => {
                 page.lines = lines;
                 shown += counts.shown;
@@ -1027,19 +1034,24 @@ struct GlyphCounts {
     unmapped: Vec<usize>,
 }
 
-/// Lines of one page with geometry, or `None` if pdf-extract cannot read it.
+/// Lines of one page with geometry, or `None` if pdf-extract cannot read it;
+/// an error if the page passes a limit.
 fn extract_page(
     doc: &Document,
     number: u32,
     id: ObjectId,
     forms: &mut FormCycleCache,
-) -> Option<(Vec<PdfLine>, GlyphCounts)> {
+) -> Result<Option<(Vec<PdfLine>, GlyphCounts)>, PdfError> {
     if quietly(|| forms.page_has_cycle(doc, id)).unwrap_or(true) {
-        return None;
+        return Ok(None);
     }
     let spans = quietly(|| actual_text_spans(doc, id)).unwrap_or_default();
     let mut collector = GlyphCollector::default();
-    match quietly(|| pdf_extract::output_doc_page(doc, &mut collector, number)) {
+    let result = quietly(|| pdf_extract::output_doc_page(doc, &mut collector, number));
+    if let Some(why) = collector.too_large {
+        return Err(PdfError::TooLarge(why));
+    }
+    Ok(match result {
         Ok(Ok(())) => {
             let counts = GlyphCounts {
                 shown: collector.shown,
@@ -1051,7 +1063,7 @@ fn extract_page(
             Some((lines, counts))
         }
         Ok(Err(_)) | Err(_) => None,
-    }
+    })
 }
 
 /// Replacement text for a run of shown strings: strings `start..end` (counted in the order
@@ -1276,6 +1288,33 @@ struct GlyphCollector {
     /// The string of each glyph that decoded to nothing (or to control
     /// characters only): its font has no usable Unicode map.
     unmapped: Vec<usize>,
+    /// Why the page was given up: too many glyphs, or the memory budget.
+    too_large: Option<String>,
+}
+
+impl GlyphCollector {
+    /// Stops the page (pdf-extract gives up on an error) once it has shown
+    /// more glyphs than a page can hold, or the heap has passed the budget.
+    fn within_limits(&mut self) -> Result<(), OutputError> {
+        if !self.shown.is_multiple_of(65_536) {
+            return Ok(());
+        }
+        let why = if self.shown > limits::MAX_GLYPHS_PER_PAGE {
+            Some(format!(
+                "a page shows more than {} glyphs",
+                thousands(limits::MAX_GLYPHS_PER_PAGE)
+            ))
+        } else {
+            crate::memory::check(|| "a page's glyphs".into()).err()
+        };
+        match why {
+            Some(why) => {
+                self.too_large = Some(why);
+                Err(OutputError::FormatError(fmt::Error))
+            }
+            None => Ok(()),
+        }
+    }
 }
 
 impl OutputDev for GlyphCollector {
@@ -1322,6 +1361,7 @@ impl OutputDev for GlyphCollector {
             })
             .collect();
         self.shown += 1;
+        self.within_limits()?;
         let string = self.strings.saturating_sub(1);
         if text.is_empty() {
             self.unmapped.push(string);
