@@ -148,16 +148,16 @@ impl Setter<'_> {
             let run = &text[run_start..run_end];
             let shaped = self.shaper.shape(self.book, face, run);
             let scale = size / f32::from(self.book.face(face).units_per_em);
-            let clusters: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
+            // Cluster starts in text order: a cluster runs to the next one.
+            let mut starts: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
+            starts.sort_unstable();
+            starts.dedup();
             for (k, g) in shaped.iter().enumerate() {
-                let first_of_cluster = k == 0 || clusters[k - 1] != g.cluster;
+                let first_of_cluster = k == 0 || shaped[k - 1].cluster != g.cluster;
                 let text_of = if first_of_cluster {
-                    // The cluster runs to the next larger cluster start.
-                    let next = clusters
-                        .iter()
+                    let next = starts
+                        .get(starts.partition_point(|&c| c <= g.cluster))
                         .copied()
-                        .filter(|&c| c > g.cluster)
-                        .min()
                         .unwrap_or(run.len());
                     run[g.cluster..next].to_string()
                 } else {
@@ -301,11 +301,26 @@ impl Setter<'_> {
             }
             hyphen_run = 0;
             if current.is_empty() {
-                // A piece wider than the line: it stands alone.
-                let mandatory = piece.mandatory_after;
-                current.push(piece);
-                if mandatory || !queue.is_empty() {
-                    lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                // A piece wider than the line (a long URL, a string of symbols):
+                // cut where the line is full, so that nothing runs off the page.
+                let (head, tail) = split_to_fit(piece, width);
+                match tail {
+                    Some(tail) => {
+                        lines.push(self.place(vec![head], style, width, false));
+                        queue.push_front(tail);
+                    }
+                    None => {
+                        let mandatory = head.mandatory_after;
+                        current.push(head);
+                        if mandatory || !queue.is_empty() {
+                            lines.push(self.place(
+                                std::mem::take(&mut current),
+                                style,
+                                width,
+                                true,
+                            ));
+                        }
+                    }
                 }
                 continue;
             }
@@ -418,6 +433,59 @@ impl Setter<'_> {
         line.width = x;
         line
     }
+}
+
+/// Cuts a piece wider than `width` after its last whole cluster that fits (at
+/// least one), the rest to go on the next line; `None` when it fits whole.
+fn split_to_fit(piece: Piece, width: f32) -> (Piece, Option<Piece>) {
+    if piece.content.width <= width + 0.01 {
+        return (piece, None);
+    }
+    let glyphs = &piece.content.glyphs;
+    let mut cut = 0;
+    let mut cut_width = 0.0;
+    let mut running = 0.0;
+    for (k, g) in glyphs.iter().enumerate() {
+        // A cluster starts where its glyph carries text.
+        if k > 0 && !g.text.is_empty() {
+            if running > width + 0.01 && cut > 0 {
+                break;
+            }
+            cut = k;
+            cut_width = running;
+        }
+        running += g.advance;
+    }
+    if cut == 0 {
+        return (piece, None);
+    }
+    let mut content = piece.content;
+    let tail_glyphs = content.glyphs.split_off(cut);
+    let head_bytes: usize = content.glyphs.iter().map(|g| g.text.len()).sum();
+    let split = piece.start + head_bytes;
+    let tail = Piece {
+        start: split,
+        end: piece.end,
+        content: Frag {
+            width: content.width - cut_width,
+            glyphs: tail_glyphs,
+        },
+        space: piece.space,
+        lead_gap: 0.0,
+        mandatory_after: piece.mandatory_after,
+        cjk_end: piece.cjk_end,
+    };
+    content.width = cut_width;
+    let head = Piece {
+        start: piece.start,
+        end: split,
+        content,
+        space: Frag::default(),
+        lead_gap: piece.lead_gap,
+        mandatory_after: false,
+        cjk_end: false,
+    };
+    (head, Some(tail))
 }
 
 fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
@@ -534,6 +602,25 @@ mod tests {
         assert!(ends.iter().any(|l| l.ends_with("deci-")), "{ends:?}");
         assert!(!ends.iter().any(|l| l.ends_with("decision-")), "{ends:?}");
         assert_eq!(squeeze(&joined), squeeze(text));
+    }
+
+    #[test]
+    fn a_word_wider_than_the_line_is_cut_to_fit_not_set_off_the_page() {
+        let word = "<".repeat(2000);
+        let text =
+            format!("See {word} and https://example.org/a/very/long/path/without/any/break.");
+        let lines = set(&text, "en", 120.0);
+        assert!(lines.len() > 10);
+        for line in &lines {
+            assert!(
+                line.width <= 120.5,
+                "{} wide: {}",
+                line.width,
+                line_text(line)
+            );
+        }
+        let all: String = lines.iter().map(line_text).collect::<String>();
+        assert_eq!(all.replace(' ', ""), text.replace(' ', ""));
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! - `dist`: shell completions and man pages in `target/dist/`.
 //! - `eval`: scores offprint against the corpus's expected Markdown.
 //! - `fonts`: fetches the bundled fonts again and checks their SHA-256.
+//! - `fuzz`: offprint on hostile files and seeded mutants of the fixtures,
+//!   failing on any crash, hang, leftover file or invalid edition.
 //! - `validate`: checks every PDF edition with qpdf and poppler, and every
 //!   DOCX edition with python-docx and LibreOffice, and every EPUB edition
 //!   with epubcheck and headless Chromium.
@@ -20,8 +22,10 @@ mod cmaps;
 mod dist;
 mod eval;
 mod fonts;
+mod fuzz;
 mod validate;
 mod validate_epub;
+mod xml_parts;
 
 use std::process::{Command, ExitCode};
 
@@ -34,9 +38,10 @@ fn main() -> ExitCode {
         Some("dist") => dist::run(std::env::args().skip(2)),
         Some("eval") => eval::run(std::env::args().skip(2)),
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
+        Some("fuzz") => fuzz::run(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      shell completions and man pages into target/dist/ [--out DIR]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  fuzz      offprint on hostile files and seeded mutants of the fixtures; fails on any crash, hang, leftover or invalid edition [--seconds N] [--seed S] [--keep DIR]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };
@@ -47,6 +52,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The repository's root.
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the repository")
+        .to_path_buf()
 }
 
 fn cargo() -> Command {
