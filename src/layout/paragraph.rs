@@ -302,25 +302,22 @@ impl Setter<'_> {
             hyphen_run = 0;
             if current.is_empty() {
                 // A piece wider than the line (a long URL, a string of symbols):
-                // cut where the line is full, so that nothing runs off the page.
-                let (head, tail) = split_to_fit(piece, width);
-                match tail {
-                    Some(tail) => {
-                        lines.push(self.place(vec![head], style, width, false));
-                        queue.push_front(tail);
+                // cut where each line is full, so that nothing runs off the page;
+                // what follows may join its last part.
+                let mut parts = cut_to_fit(piece, width);
+                let last = parts.pop().expect("at least one part");
+                for part in parts {
+                    lines.push(self.place(vec![part], style, width, false));
+                }
+                if last.content.width > width + 0.01 {
+                    // One cluster wider than the line: it stands alone.
+                    let mandatory = last.mandatory_after;
+                    current.push(last);
+                    if mandatory || !queue.is_empty() {
+                        lines.push(self.place(std::mem::take(&mut current), style, width, true));
                     }
-                    None => {
-                        let mandatory = head.mandatory_after;
-                        current.push(head);
-                        if mandatory || !queue.is_empty() {
-                            lines.push(self.place(
-                                std::mem::take(&mut current),
-                                style,
-                                width,
-                                true,
-                            ));
-                        }
-                    }
+                } else {
+                    queue.push_front(last);
                 }
                 continue;
             }
@@ -367,8 +364,25 @@ impl Setter<'_> {
         } else {
             current.last().map_or(0.0, |p| p.space.width) + piece.lead_gap
         };
+        // The head's width before the hyphen, from the piece's own glyphs, so
+        // that only a head that can fit is shaped again (shaping every head of
+        // a long word would be quadratic).
+        let mut cluster_ends = Vec::with_capacity(piece.content.glyphs.len());
+        let (mut offset, mut running) = (piece.start, 0.0);
+        for g in &piece.content.glyphs {
+            offset += g.text.len();
+            running += g.advance;
+            cluster_ends.push((offset, running));
+        }
+        let width_before = |split: usize| {
+            let k = cluster_ends.partition_point(|&(end, _)| end <= split);
+            k.checked_sub(1).map_or(0.0, |k| cluster_ends[k].1)
+        };
         for &point in points.iter().rev() {
             let split = piece.start + core_start + point;
+            if used + before + width_before(split) > width + 0.01 {
+                continue;
+            }
             let mut head = self.frag(prep, piece.start, split);
             let last_face = prep.faces[prep.char_index[split - 1]];
             let hyphen = self.hyphen(last_face, style.size);
@@ -435,57 +449,54 @@ impl Setter<'_> {
     }
 }
 
-/// Cuts a piece wider than `width` after its last whole cluster that fits (at
-/// least one), the rest to go on the next line; `None` when it fits whole.
-fn split_to_fit(piece: Piece, width: f32) -> (Piece, Option<Piece>) {
+/// Cuts a piece wider than `width` into parts that each fit (at least one
+/// cluster a part), in one pass over its glyphs; a piece that fits comes back whole.
+fn cut_to_fit(piece: Piece, width: f32) -> Vec<Piece> {
     if piece.content.width <= width + 0.01 {
-        return (piece, None);
+        return vec![piece];
     }
-    let glyphs = &piece.content.glyphs;
-    let mut cut = 0;
-    let mut cut_width = 0.0;
-    let mut running = 0.0;
-    for (k, g) in glyphs.iter().enumerate() {
-        // A cluster starts where its glyph carries text.
-        if k > 0 && !g.text.is_empty() {
-            if running > width + 0.01 && cut > 0 {
-                break;
-            }
-            cut = k;
-            cut_width = running;
-        }
-        running += g.advance;
-    }
-    if cut == 0 {
-        return (piece, None);
-    }
-    let mut content = piece.content;
-    let tail_glyphs = content.glyphs.split_off(cut);
-    let head_bytes: usize = content.glyphs.iter().map(|g| g.text.len()).sum();
-    let split = piece.start + head_bytes;
-    let tail = Piece {
-        start: split,
-        end: piece.end,
-        content: Frag {
-            width: content.width - cut_width,
-            glyphs: tail_glyphs,
-        },
-        space: piece.space,
-        lead_gap: 0.0,
-        mandatory_after: piece.mandatory_after,
-        cjk_end: piece.cjk_end,
-    };
-    content.width = cut_width;
-    let head = Piece {
-        start: piece.start,
-        end: split,
+    let Piece {
+        start,
+        end,
         content,
-        space: Frag::default(),
-        lead_gap: piece.lead_gap,
-        mandatory_after: false,
-        cjk_end: false,
-    };
-    (head, Some(tail))
+        space,
+        lead_gap,
+        mandatory_after,
+        cjk_end,
+    } = piece;
+    let mut parts = Vec::new();
+    let mut part = Frag::default();
+    let mut part_start = start;
+    let mut at = start;
+    for g in content.glyphs {
+        // A cluster starts where its glyph carries text.
+        let starts_cluster = !g.text.is_empty();
+        if starts_cluster && !part.glyphs.is_empty() && part.width + g.advance > width + 0.01 {
+            parts.push(Piece {
+                start: part_start,
+                end: at,
+                content: std::mem::take(&mut part),
+                space: Frag::default(),
+                lead_gap: if parts.is_empty() { lead_gap } else { 0.0 },
+                mandatory_after: false,
+                cjk_end: false,
+            });
+            part_start = at;
+        }
+        at += g.text.len();
+        part.width += g.advance;
+        part.glyphs.push(g);
+    }
+    parts.push(Piece {
+        start: part_start,
+        end,
+        content: part,
+        space,
+        lead_gap: if parts.is_empty() { lead_gap } else { 0.0 },
+        mandatory_after,
+        cjk_end,
+    });
+    parts
 }
 
 fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
@@ -621,6 +632,21 @@ mod tests {
         }
         let all: String = lines.iter().map(line_text).collect::<String>();
         assert_eq!(all.replace(' ', ""), text.replace(' ', ""));
+    }
+
+    #[test]
+    fn a_long_word_with_letters_at_both_ends_hyphenates_or_is_cut_whole() {
+        // Found by `cargo xtask fuzz`: every hyphenation point of such a word
+        // was shaped again from its start.
+        let word = format!("information{}organisation", "[".repeat(5000));
+        let text = format!("The {word} ends here.");
+        let lines = set(&text, "en", 150.0);
+        for line in &lines {
+            assert!(line.width <= 150.5, "{} wide", line.width);
+        }
+        let all: String = lines.iter().map(line_text).collect::<String>();
+        let squeeze = |t: &str| t.replace([' ', '-'], "");
+        assert_eq!(squeeze(&all), squeeze(&text));
     }
 
     #[test]
