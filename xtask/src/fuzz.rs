@@ -493,7 +493,7 @@ fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         use std::io::Write;
         let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         let chunk = vec![0u8; 1 << 20];
-        for _ in 0..3072 {
+        for _ in 0..512 {
             encoder.write_all(&chunk).expect("in memory");
         }
         encoder.finish().expect("in memory")
