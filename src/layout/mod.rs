@@ -155,7 +155,7 @@ pub fn typeset(
     design: &Design,
     book: &mut FontBook,
     shaper: &mut Shaper,
-) -> Layout {
+) -> Result<Layout, String> {
     let (page_width, page_height) = design.paper.size();
     let measure = page_width - 2.0 * design.margin_side;
     let mut setter = Setter {
@@ -211,6 +211,9 @@ pub fn typeset(
             0u8,
         ));
         for (k, block) in section.blocks.iter().enumerate() {
+            crate::memory::check(|| {
+                format!("typesetting block {} of a {} section", k + 1, section.lang)
+            })?;
             let lang = if block.lang.is_empty() || block.lang == "und" {
                 section.lang.clone()
             } else {
@@ -309,7 +312,7 @@ pub fn typeset(
     add_furniture(&mut layout, document, design, &mut setter);
     layout.uncovered = uncovered;
     layout.uncovered.append(&mut setter.uncovered);
-    layout
+    Ok(layout)
 }
 
 /// Fills pages with the chunks: a heading stays with the first two lines
@@ -571,7 +574,7 @@ mod tests {
         let mut book = FontBook::new(&FontOptions::default()).unwrap();
         let mut shaper = Shaper::default();
         for paper in [Paper::A4, Paper::Letter] {
-            let layout = typeset(&document, &Design::new(paper), &mut book, &mut shaper);
+            let layout = typeset(&document, &Design::new(paper), &mut book, &mut shaper).unwrap();
             assert!(layout.pages.len() > 5);
             let total = |b: usize| {
                 layout
@@ -650,7 +653,7 @@ mod tests {
                 .expect("a running header");
             header.line.glyphs.iter().map(|g| g.text.as_str()).collect()
         };
-        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         let french = layout
             .outline
             .iter()
@@ -669,7 +672,7 @@ mod tests {
             level: 1,
             text: "Retour vers le futur ".repeat(12),
         };
-        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         let head = head_of(&layout, french + 1);
         let kept = head.strip_suffix('\u{2026}').expect("an ellipsis");
         assert!(kept.starts_with("Retour vers le futur Retour"), "{head}");
@@ -681,7 +684,7 @@ mod tests {
         );
         // A title heads every page.
         document.meta.title = Some("Back".into());
-        let layout = typeset(&document, &design, &mut book, &mut shaper);
+        let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         assert_eq!(head_of(&layout, french + 1), "Back");
     }
 }

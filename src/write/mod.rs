@@ -85,7 +85,7 @@ impl Typesetter {
         paper: Paper,
     ) -> Result<RenderedPdf, String> {
         let design = Design::new(paper);
-        let layout = typeset(document, &design, &mut self.book, &mut self.shaper);
+        let layout = typeset(document, &design, &mut self.book, &mut self.shaper)?;
         let info = pdf::PdfInfo {
             title: document
                 .meta
@@ -119,7 +119,7 @@ impl Typesetter {
             let design = Design::new(options.paper);
             let mut body = document.clone();
             body.meta.title = None;
-            let layout = typeset(&body, &design, &mut self.book, &mut self.shaper);
+            let layout = typeset(&body, &design, &mut self.book, &mut self.shaper)?;
             // The title block and the contents come first: one page, or more
             // when the contents are long.
             let headings = layout.outline.iter().filter(|e| e.depth > 0).count();

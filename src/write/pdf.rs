@@ -78,7 +78,8 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
         fonts.insert(face_id, (id, sub.remap));
     }
     let (width, height) = (layout.width, layout.height);
-    for page in &layout.pages {
+    for (n, page) in layout.pages.iter().enumerate() {
+        crate::memory::check(|| format!("writing PDF page {}", n + 1))?;
         let mut ops = Vec::new();
         if !page.rules.is_empty() {
             ops.push(Op::SetOutlineColor {
