@@ -24,6 +24,8 @@ pub const DEFAULT_LIMIT: usize = 3 << 30;
 
 /// Bytes of heap in use.
 static LIVE: AtomicUsize = AtomicUsize::new(0);
+/// The most bytes in use at once so far.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
 /// The limit in bytes; 0 while none is set.
 static LIMIT: AtomicUsize = AtomicUsize::new(0);
 /// Set once the process is stopping for memory: allocations go on uncounted
@@ -75,6 +77,7 @@ fn account(ptr: *mut u8, size: usize) -> *mut u8 {
         stop(size);
     }
     let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(live, Ordering::Relaxed);
     let limit = LIMIT.load(Ordering::Relaxed);
     if limit != 0 && live > limit {
         stop(size);
@@ -115,6 +118,11 @@ pub fn set_limit(bytes: usize) {
 /// Bytes of heap in use (0 when the counting allocator is not installed).
 pub fn in_use() -> usize {
     LIVE.load(Ordering::Relaxed)
+}
+
+/// The most heap in use at once so far (0 without the counting allocator).
+pub fn peak() -> usize {
+    PEAK.load(Ordering::Relaxed)
 }
 
 /// Fails when the heap in use has passed three quarters of the limit, with

@@ -162,6 +162,7 @@ pub fn typeset(
         book,
         shaper,
         uncovered: BTreeSet::new(),
+        stopped: None,
     };
     let mut chunks = Vec::new();
     if let Some(title) = &document.meta.title {
@@ -304,6 +305,9 @@ pub fn typeset(
                     }
                 }
             };
+            if let Some(why) = setter.stopped.take() {
+                return Err(why);
+            }
             chunks.push(chunk);
         }
     }
@@ -318,7 +322,7 @@ pub fn typeset(
 /// Fills pages with the chunks: a heading stays with the first two lines
 /// of what follows; a paragraph breaks across pages only with at least two
 /// lines on each side.
-fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f32) -> Layout {
+fn paginate(mut chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f32) -> Layout {
     let top = page_height - design.margin_top;
     let available = page_height - design.margin_top - design.margin_bottom;
     let mut layout = Layout {
@@ -329,8 +333,10 @@ fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f
     };
     let mut used = 0.0f32;
     let x0 = design.margin_side;
-    for (i, chunk) in chunks.iter().enumerate() {
-        let mut lines: &[(f32, Line)] = &chunk.lines;
+    for i in 0..chunks.len() {
+        // The lines move onto the pages (a long document must not be held twice).
+        let mut lines = std::mem::take(&mut chunks[i].lines).into_iter().peekable();
+        let chunk = &chunks[i];
         let mut first_part = true;
         loop {
             let before = if used == 0.0 || !first_part {
@@ -385,19 +391,18 @@ fn paginate(chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f
                     });
                 }
             }
-            for (indent, line) in &lines[..take] {
+            for (indent, line) in lines.by_ref().take(take) {
                 let baseline = top - used - chunk.ascent;
                 layout.pages[page].lines.push(Placed {
                     x: x0 + indent,
                     baseline,
-                    line: line.clone(),
+                    line,
                     block: Some(i),
                 });
                 used += chunk.leading;
             }
-            lines = &lines[take..];
             first_part = false;
-            if lines.is_empty() {
+            if lines.peek().is_none() {
                 break;
             }
             layout.pages.push(Page::default());
@@ -651,7 +656,12 @@ mod tests {
                 .iter()
                 .find(|l| l.block.is_none() && l.baseline > layout.height - design.margin_top)
                 .expect("a running header");
-            header.line.glyphs.iter().map(|g| g.text.as_str()).collect()
+            header
+                .line
+                .glyphs
+                .iter()
+                .map(|g| g.text.to_string())
+                .collect()
         };
         let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         let french = layout

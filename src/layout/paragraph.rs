@@ -11,6 +11,51 @@ use std::collections::BTreeSet;
 /// The gap between a CJK letter and a Latin letter or digit, in em.
 pub const SCRIPT_GAP: f32 = 0.08;
 
+/// The source text of a glyph's cluster. Nearly every cluster is one
+/// character, kept inline: a long document holds millions of glyphs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ClusterText {
+    /// A later glyph of a cluster (the first carries the text).
+    #[default]
+    Empty,
+    One(char),
+    Several(Box<str>),
+}
+
+impl ClusterText {
+    pub fn new(text: &str) -> ClusterText {
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (None, _) => ClusterText::Empty,
+            (Some(c), None) => ClusterText::One(c),
+            _ => ClusterText::Several(text.into()),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, ClusterText::Empty)
+    }
+
+    /// Its length in bytes of UTF-8.
+    pub fn len(&self) -> usize {
+        match self {
+            ClusterText::Empty => 0,
+            ClusterText::One(c) => c.len_utf8(),
+            ClusterText::Several(text) => text.len(),
+        }
+    }
+}
+
+impl std::fmt::Display for ClusterText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ClusterText::Empty => Ok(()),
+            ClusterText::One(c) => write!(f, "{c}"),
+            ClusterText::Several(text) => f.write_str(text),
+        }
+    }
+}
+
 /// A glyph placed on a line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Glyph {
@@ -23,7 +68,7 @@ pub struct Glyph {
     pub size: f32,
     /// The source text of the glyph's cluster (empty for the second and
     /// later glyphs of one cluster).
-    pub text: String,
+    pub text: ClusterText,
 }
 
 /// One line of set text.
@@ -51,7 +96,7 @@ struct Proto {
     advance: f32,
     x_offset: f32,
     y_offset: f32,
-    text: String,
+    text: ClusterText,
 }
 
 /// A run of glyphs: a piece's content or its trailing spaces.
@@ -91,6 +136,9 @@ pub struct Setter<'a> {
     pub book: &'a mut FontBook,
     pub shaper: &'a mut Shaper,
     pub uncovered: BTreeSet<char>,
+    /// Why setting stopped short (the memory budget passed in a long block):
+    /// the edition must fail, not go on without the rest of the text.
+    pub stopped: Option<String>,
 }
 
 impl Setter<'_> {
@@ -159,9 +207,9 @@ impl Setter<'_> {
                         .get(starts.partition_point(|&c| c <= g.cluster))
                         .copied()
                         .unwrap_or(run.len());
-                    run[g.cluster..next].to_string()
+                    ClusterText::new(&run[g.cluster..next])
                 } else {
-                    String::new()
+                    ClusterText::Empty
                 };
                 let advance = g.advance as f32 * scale;
                 frag.width += advance;
@@ -196,7 +244,7 @@ impl Setter<'_> {
             advance: g.advance as f32 * scale,
             x_offset: 0.0,
             y_offset: 0.0,
-            text: "-".into(),
+            text: ClusterText::One('-'),
         }
     }
 
@@ -222,7 +270,13 @@ impl Setter<'_> {
         let gaps = &prep.gaps;
         let mut pieces = Vec::new();
         let mut start = 0;
-        for brk in opportunities(text) {
+        for (n, brk) in opportunities(text).into_iter().enumerate() {
+            if n % 65_536 == 65_535 {
+                if let Err(why) = crate::memory::check(|| "setting a long block".into()) {
+                    self.stopped = Some(why);
+                    return Vec::new();
+                }
+            }
             let slice = &text[start..brk.at];
             let content_len = slice.trim_end_matches([' ', '\n', '\t']).len();
             let end = start + content_len;
@@ -232,7 +286,7 @@ impl Setter<'_> {
                 glyphs: space
                     .glyphs
                     .into_iter()
-                    .filter(|g| g.text != "\n")
+                    .filter(|g| g.text != ClusterText::One('\n'))
                     .collect(),
                 ..space
             };
@@ -445,6 +499,8 @@ impl Setter<'_> {
             }
         }
         line.width = x;
+        // Lines stay until the page is written: hold only what they use.
+        line.glyphs.shrink_to_fit();
         line
     }
 }
@@ -574,6 +630,7 @@ mod tests {
             book: &mut book,
             shaper: &mut shaper,
             uncovered: BTreeSet::new(),
+            stopped: None,
         };
         let style = TextStyle {
             role: Role::Body,
@@ -586,7 +643,7 @@ mod tests {
     }
 
     fn line_text(line: &Line) -> String {
-        line.glyphs.iter().map(|g| g.text.as_str()).collect()
+        line.glyphs.iter().map(|g| g.text.to_string()).collect()
     }
 
     #[test]

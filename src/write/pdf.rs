@@ -1,21 +1,22 @@
-//! The PDF writer: a typeset [`Layout`] into PDF bytes with printpdf
-//! (without its layout features: it is handed positioned glyph ids).
+//! The PDF writer: a typeset [`Layout`] into PDF bytes.
 //!
 //! Each face is embedded as a CID font (Identity-H) subset to the glyphs the
 //! edition uses ([`crate::fonts::subset`]); the subset's glyph ids are the
 //! CIDs, and every glyph carries the source text of its cluster so the
 //! ToUnicode map gives the text back (copy-paste of Chinese works). printpdf
-//! builds the document; its lopdf form is then finished here: a nested
-//! outline (sections, headings), `/Lang`, the information dictionary and a
-//! file identifier derived from the content, so the same input gives the
-//! same bytes.
+//! makes the font objects, from one inventory page that shows each glyph
+//! once; the pages themselves are written here, each content stream made and
+//! deflated in turn (a line's run of glyphs is one `TJ`). The lopdf document
+//! is then finished: a nested outline (sections, headings), `/Lang`, the
+//! information dictionary and a file identifier derived from the content, so
+//! the same input gives the same bytes.
 
 use crate::fonts::{subset::subset, FaceId, FontBook};
 use crate::layout::Layout;
 use pdf_lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Codepoint, Color, FontId, Greyscale, LinePoint, Op, ParsedFont, PdfDocument, PdfFontHandle,
-    PdfPage, PdfSaveOptions, Point, Pt, Rect, TextItem, TextMatrix,
+    Codepoint, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
+    Rect, TextItem,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -49,105 +50,58 @@ pub fn producer() -> String {
 }
 
 /// Writes `layout` as PDF.
+///
+/// printpdf makes the fonts (each subset face a Type0 font with its widths
+/// and ToUnicode map) from one inventory page that shows every glyph the
+/// edition uses once; the edition's own pages are then written here, page
+/// by page, each content stream deflated as soon as it is made, so that the
+/// document in memory grows with its compressed size, never with a
+/// drawing operation per glyph.
 pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, String> {
-    // The glyphs each face sets, with the text each glyph stands for (the
-    // first non-empty text seen: one glyph, one ToUnicode entry).
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
-    for page in &layout.pages {
-        for placed in &page.lines {
-            for g in &placed.line.glyphs {
-                let entry = used.entry(g.face).or_default().entry(g.gid).or_default();
-                if entry.is_empty() {
-                    entry.clone_from(&g.text);
-                }
-            }
-        }
-    }
+    let used = used_glyphs(layout);
     let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
-    let mut fonts: BTreeMap<FaceId, (FontId, BTreeMap<u16, u16>)> = BTreeMap::new();
+    let mut fonts: BTreeMap<FaceId, PageFont> = BTreeMap::new();
+    let mut inventory = vec![Op::StartTextSection];
     for (n, (&face_id, glyphs)) in used.iter().enumerate() {
         let face = book.face(face_id);
         let gids = glyphs.keys().copied().collect();
         let sub = subset(face, &gids)?;
         let parsed = parsed_font(face, &sub)?;
-        let id = FontId(format!("F{}", n + 1));
+        let name = format!("F{}", n + 1);
+        let id = FontId(name.clone());
         doc.resources
             .fonts
             .map
             .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        fonts.insert(face_id, (id, sub.remap));
-    }
-    let (width, height) = (layout.width, layout.height);
-    for (n, page) in layout.pages.iter().enumerate() {
-        crate::memory::check(|| format!("writing PDF page {}", n + 1))?;
-        let mut ops = Vec::new();
-        if !page.rules.is_empty() {
-            ops.push(Op::SetOutlineColor {
-                col: Color::Greyscale(Greyscale::new(0.55, None)),
-            });
-            ops.push(Op::SetOutlineThickness { pt: Pt(0.4) });
-            for &(x1, y1, x2, y2) in &page.rules {
-                ops.push(Op::DrawLine {
-                    line: printpdf::Line {
-                        points: vec![
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(x1),
-                                    y: Pt(y1),
-                                },
-                                bezier: false,
-                            },
-                            LinePoint {
-                                p: Point {
-                                    x: Pt(x2),
-                                    y: Pt(y2),
-                                },
-                                bezier: false,
-                            },
-                        ],
-                        is_closed: false,
-                    },
-                });
-            }
-        }
-        ops.push(Op::StartTextSection);
-        let mut current: Option<(FaceId, u32)> = None;
-        for placed in &page.lines {
-            for g in &placed.line.glyphs {
-                let Some((font_id, remap)) = fonts.get(&g.face) else {
-                    continue;
-                };
-                let key = (g.face, g.size.to_bits());
-                if current != Some(key) {
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(font_id.clone()),
-                        size: Pt(g.size),
-                    });
-                    current = Some(key);
-                }
-                ops.push(Op::SetTextMatrix {
-                    matrix: TextMatrix::Translate(
-                        Pt(round(placed.x + g.x)),
-                        Pt(round(placed.baseline + g.y)),
-                    ),
-                });
-                let text = used[&g.face][&g.gid].clone();
-                let cid = remap.get(&g.gid).copied().unwrap_or(0);
-                ops.push(Op::ShowText {
-                    items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                        cid, 0.0, text,
-                    )])],
-                });
-            }
-        }
-        ops.push(Op::EndTextSection);
-        doc.pages.push(PdfPage {
-            media_box: Rect::from_wh(Pt(width), Pt(height)),
-            trim_box: Rect::from_wh(Pt(width), Pt(height)),
-            crop_box: Rect::from_wh(Pt(width), Pt(height)),
-            ops,
+        inventory.push(Op::SetFont {
+            font: PdfFontHandle::External(id),
+            size: Pt(10.0),
         });
+        let codepoints = glyphs
+            .iter()
+            .map(|(gid, text)| Codepoint::with_cid(sub.remap[gid], 0.0, text.clone()))
+            .collect();
+        inventory.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(codepoints)],
+        });
+        fonts.insert(
+            face_id,
+            PageFont {
+                name,
+                remap: sub.remap,
+                advances: sub.advances,
+                units_per_em: f32::from(face.units_per_em),
+            },
+        );
     }
+    inventory.push(Op::EndTextSection);
+    let (width, height) = (layout.width, layout.height);
+    doc.pages.push(PdfPage {
+        media_box: Rect::from_wh(Pt(width), Pt(height)),
+        trim_box: Rect::from_wh(Pt(width), Pt(height)),
+        crop_box: Rect::from_wh(Pt(width), Pt(height)),
+        ops: inventory,
+    });
     let options = PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
@@ -156,6 +110,41 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    drop(doc);
+    let (pages_id, resources) = take_inventory_page(&mut lo)?;
+    let resources_id = lo.add_object(resources);
+    let mut kids = Vec::with_capacity(layout.pages.len());
+    for (n, page) in layout.pages.iter().enumerate() {
+        crate::memory::check(|| format!("writing PDF page {}", n + 1))?;
+        let content = deflate(&page_content(page, &fonts))?;
+        let mut stream_dict = Dictionary::new();
+        stream_dict.set("Filter", "FlateDecode");
+        let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
+        let page_box = || {
+            Object::Array(vec![
+                0.into(),
+                0.into(),
+                Object::Real(width),
+                Object::Real(height),
+            ])
+        };
+        let page = Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Page".to_vec())),
+            ("Parent", Object::Reference(pages_id)),
+            ("MediaBox", page_box()),
+            ("CropBox", page_box()),
+            ("TrimBox", page_box()),
+            ("Resources", Object::Reference(resources_id)),
+            ("Contents", Object::Reference(contents)),
+        ]);
+        kids.push(Object::Reference(lo.add_object(page)));
+    }
+    let pages = lo
+        .get_object_mut(pages_id)
+        .and_then(Object::as_dict_mut)
+        .map_err(|e| format!("printpdf wrote no page tree: {e}"))?;
+    pages.set("Count", Object::Integer(kids.len() as i64));
+    pages.set("Kids", Object::Array(kids));
     finish(&mut lo, layout, info)?;
     lo.prune_objects();
     lo.renumber_objects();
@@ -163,11 +152,142 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
     save_with_identifier(&mut lo)
 }
 
+/// A face as the content streams use it: its resource name, its glyph ids
+/// in the subset, and their advances (for the `TJ` adjustments).
+struct PageFont {
+    name: String,
+    remap: BTreeMap<u16, u16>,
+    advances: BTreeMap<u16, u16>,
+    units_per_em: f32,
+}
+
+/// The glyphs each face sets, with the text each glyph stands for (the first
+/// non-empty text seen: one glyph, one ToUnicode entry).
+fn used_glyphs(layout: &Layout) -> BTreeMap<FaceId, BTreeMap<u16, String>> {
+    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
+    for page in &layout.pages {
+        for placed in &page.lines {
+            for g in &placed.line.glyphs {
+                let entry = used.entry(g.face).or_default().entry(g.gid).or_default();
+                if entry.is_empty() {
+                    *entry = g.text.to_string();
+                }
+            }
+        }
+    }
+    used
+}
+
+/// Takes printpdf's one page (the inventory) out of the page tree; its
+/// resources, which name every font, serve every page of the edition.
+fn take_inventory_page(
+    lo: &mut pdf_lopdf::Document,
+) -> Result<(pdf_lopdf::ObjectId, Dictionary), String> {
+    let missing = |what: &str| format!("printpdf wrote no {what}");
+    let page_id = *lo.get_pages().get(&1).ok_or_else(|| missing("page"))?;
+    let page = lo
+        .get_dictionary(page_id)
+        .map_err(|_| missing("page dictionary"))?;
+    let pages_id = page
+        .get(b"Parent")
+        .and_then(Object::as_reference)
+        .map_err(|_| missing("page tree"))?;
+    let resources = match page.get(b"Resources").map_err(|_| missing("resources"))? {
+        Object::Reference(id) => lo
+            .get_dictionary(*id)
+            .map_err(|_| missing("resources"))?
+            .clone(),
+        Object::Dictionary(dict) => dict.clone(),
+        _ => return Err(missing("resources dictionary")),
+    };
+    lo.objects.remove(&page_id);
+    Ok((pages_id, resources))
+}
+
+/// The content stream of one page: its rules, then its text, a line's run
+/// of glyphs in one face and size as one `TJ` whose adjustments put each
+/// glyph where the layout placed it.
+fn page_content(page: &crate::layout::Page, fonts: &BTreeMap<FaceId, PageFont>) -> Vec<u8> {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if !page.rules.is_empty() {
+        out.push_str("0.55 G\n0.4 w\n");
+        for &(x1, y1, x2, y2) in &page.rules {
+            let _ = writeln!(out, "{} {} m {} {} l S", num(x1), num(y1), num(x2), num(y2));
+        }
+    }
+    out.push_str("BT\n");
+    let mut current: Option<(FaceId, u32)> = None;
+    for placed in &page.lines {
+        let mut run: Option<(f32, f32)> = None; // where the next glyph would fall, and the size
+        for g in &placed.line.glyphs {
+            let Some(font) = fonts.get(&g.face) else {
+                continue;
+            };
+            let key = (g.face, g.size.to_bits());
+            let x = placed.x + g.x;
+            let y = placed.baseline + g.y;
+            let cid = font.remap.get(&g.gid).copied().unwrap_or(0);
+            let advance = f32::from(font.advances.get(&cid).copied().unwrap_or(0)) * g.size
+                / font.units_per_em;
+            let continues = current == Some(key) && g.y == 0.0 && run.is_some();
+            if continues {
+                let (expected, size) = run.expect("checked");
+                let adjustment = (expected - x) * 1000.0 / size;
+                if adjustment.abs() >= 0.001 {
+                    let _ = write!(out, " {}", num(adjustment));
+                }
+            } else {
+                if run.is_some() {
+                    out.push_str("] TJ\n");
+                }
+                if current != Some(key) {
+                    let _ = writeln!(out, "/{} {} Tf", font.name, num(g.size));
+                    current = Some(key);
+                }
+                let _ = write!(out, "1 0 0 1 {} {} Tm\n[", num(x), num(y));
+            }
+            let _ = write!(out, "<{cid:04X}>");
+            // A glyph raised or lowered (a mark) is set on its own.
+            run = (g.y == 0.0).then_some((x + advance, g.size));
+            if run.is_none() {
+                out.push_str("] TJ\n");
+            }
+        }
+        if run.is_some() {
+            out.push_str("] TJ\n");
+        }
+    }
+    out.push_str("ET\n");
+    out.into_bytes()
+}
+
+/// A number as a content stream writes it: at most three decimals, no
+/// trailing zeros, so that the stream is compact and stable.
+fn num(v: f32) -> String {
+    let rounded = round(v);
+    let text = format!("{rounded:.3}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" {
+        "0".into()
+    } else {
+        text.into()
+    }
+}
+
+fn deflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder
+        .write_all(bytes)
+        .and_then(|()| encoder.finish())
+        .map_err(|e| format!("cannot compress the PDF: {e}"))
+}
+
 /// Deflates every stream not compressed yet, at zlib's default level: as
 /// small as the best level within a percent or two, and several times
 /// faster (lopdf's `compress` always uses the best).
 fn compress_streams(lo: &mut pdf_lopdf::Document) -> Result<(), String> {
-    use std::io::Write;
     for object in lo.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -175,12 +295,7 @@ fn compress_streams(lo: &mut pdf_lopdf::Document) -> Result<(), String> {
         if stream.dict.has(b"Filter") {
             continue;
         }
-        let mut encoder =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        let compressed = encoder
-            .write_all(&stream.content)
-            .and_then(|()| encoder.finish())
-            .map_err(|e| format!("cannot compress the PDF: {e}"))?;
+        let compressed = deflate(&stream.content)?;
         if compressed.len() < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(compressed);
