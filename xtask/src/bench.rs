@@ -13,7 +13,11 @@
 //!    where installed, pandoc (Markdown → DOCX, → EPUB) and LibreOffice
 //!    (DOCX → PDF) on the same documents, as ratios.
 //!
-//! `cargo xtask bench pdf` runs only the second, `cargo xtask bench batch` only the third.
+//! 4. Memory: the peak of a 5,000-page PDF to every format and of a 22 MB
+//!    text, against the memory budget's aims (`crate::memory_bench`).
+//!
+//! `cargo xtask bench pdf` runs only the second, `cargo xtask bench batch` only the
+//! third, `cargo xtask bench memory` only the fourth.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -34,7 +38,15 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             build_release()?;
             return pdf_against_pdftotext(offprint);
         }
-        Some(other) => return Err(format!("bench: unknown part {other:?} (batch, pdf)")),
+        Some("memory") => {
+            build_release()?;
+            return crate::memory_bench::run(offprint);
+        }
+        Some(other) => {
+            return Err(format!(
+                "bench: unknown part {other:?} (batch, pdf, memory)"
+            ))
+        }
     }
     let status = super::cargo()
         .args([
@@ -53,7 +65,8 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     }
     build_release()?;
     pdf_against_pdftotext(offprint)?;
-    crate::batch_bench::run(offprint)
+    crate::batch_bench::run(offprint)?;
+    crate::memory_bench::run(offprint)
 }
 
 fn build_release() -> Result<(), String> {

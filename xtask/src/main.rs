@@ -23,6 +23,7 @@ mod dist;
 mod eval;
 mod fonts;
 mod fuzz;
+mod memory_bench;
 mod validate;
 mod validate_epub;
 mod xml_parts;

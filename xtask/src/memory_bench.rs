@@ -1,0 +1,135 @@
+//! `cargo xtask bench memory`: peak memory of long inputs, against the aims of
+//! the memory budget (README, "Bad input").
+//!
+//! - A 5,000-page PDF (the corpus's four-page bulletin repeated by `qpdf
+//!   --pages`), converted to every format and edition: aim under 1.5 GB.
+//! - A 22 MB text (the brief repeated, a page each), its combined PDF and its
+//!   `clean`: the peak as a multiple of the input's size.
+//!
+//! Each run is one `offprint convert … --json` whose summary gives the peak
+//! resident memory (`VmHWM`) and the wall time.
+
+use std::path::Path;
+use std::process::Command;
+
+const BULLETIN: &str = "fixtures/corpus/faker-fr-es-bulletin.xelatex.pdf";
+const BRIEF_TEXT: &str = "fixtures/brief/brief.extracted.txt";
+/// The aim for the 5,000-page PDF, in MiB.
+const LONG_PDF_AIM_MIB: u64 = 1536;
+
+pub fn run(offprint: &Path) -> Result<(), String> {
+    let work = Path::new("target/bench-memory");
+    let _ = std::fs::remove_dir_all(work);
+    std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let long_pdf = work.join("pages-5000.pdf");
+    let mut qpdf = Command::new("qpdf");
+    qpdf.arg("--empty").arg("--pages");
+    for _ in 0..1250 {
+        qpdf.arg(BULLETIN).arg("1-4");
+    }
+    let made = qpdf
+        .arg("--")
+        .arg(&long_pdf)
+        .status()
+        .map_err(|e| format!("cannot run qpdf (needed to make the long PDF): {e}"))?;
+    if !made.success() {
+        return Err("qpdf could not make the 5,000-page PDF".into());
+    }
+    let brief = std::fs::read_to_string(BRIEF_TEXT).map_err(|e| format!("{BRIEF_TEXT}: {e}"))?;
+    let long_text = work.join("brief-22mb.txt");
+    let copies = 22_000_000 / (brief.len() + 1) + 1;
+    let text: String = std::iter::repeat_n(format!("{brief}\u{c}"), copies).collect();
+    std::fs::write(&long_text, &text).map_err(|e| format!("{}: {e}", long_text.display()))?;
+
+    println!("\nmemory: peak resident memory of long inputs (VmHWM, one run each)");
+    println!(
+        "{:<44} {:>9} {:>8} {:>10} {:>12}",
+        "input → output", "input", "time", "peak", "aim"
+    );
+    let runs: [(&Path, &[&str], &str); 2] = [
+        (
+            &long_pdf,
+            &["--to", "md,txt,json,pdf,docx,epub"],
+            "every format",
+        ),
+        (
+            &long_text,
+            &["--to", "pdf", "--edition", "combined"],
+            "combined PDF",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (input, args, what) in runs {
+        let out = work.join(format!(
+            "out-{}",
+            input.file_stem().unwrap_or_default().to_string_lossy()
+        ));
+        let summary = work.join("summary.json");
+        let status = Command::new(offprint)
+            .arg("convert")
+            .arg(input)
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .arg("--json")
+            .arg(&summary)
+            .args(["-q", "--force", "--memory-limit", "8GiB"])
+            .status()
+            .map_err(|e| format!("cannot run offprint: {e}"))?;
+        let json: serde_json::Value = std::fs::read(&summary)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or("offprint wrote no summary")?;
+        let peak_mib = json["timing"]["peak_memory_kib"].as_u64().unwrap_or(0) / 1024;
+        let seconds = json["timing"]["wall_ms"].as_f64().unwrap_or(0.0) / 1000.0;
+        let input_mib = std::fs::metadata(input).map(|m| m.len()).unwrap_or(0) as f64 / 1048576.0;
+        let name = format!(
+            "{} → {what}",
+            input.file_name().unwrap_or_default().to_string_lossy()
+        );
+        let aim = if input == long_pdf.as_path() {
+            if peak_mib > LONG_PDF_AIM_MIB {
+                missed.push(format!(
+                    "{name}: {peak_mib} MiB, aim {LONG_PDF_AIM_MIB} MiB"
+                ));
+            }
+            format!("< {LONG_PDF_AIM_MIB} MiB")
+        } else {
+            format!("{:.0}x input", peak_mib as f64 / input_mib.max(0.001))
+        };
+        let state = if status.success() { "" } else { " (failed)" };
+        println!(
+            "{name:<44} {input_mib:>6.1} MiB {seconds:>7.1}s {peak_mib:>6} MiB {aim:>12}{state}"
+        );
+    }
+    let clean = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(offprint)
+        .arg("clean")
+        .arg(&long_text)
+        .arg("-o")
+        .arg(work.join("clean.md"))
+        .output();
+    if let Ok(clean) = clean {
+        let kib: u64 = String::from_utf8_lossy(&clean.stderr)
+            .trim()
+            .lines()
+            .last()
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0);
+        let input_mib = text.len() as f64 / 1048576.0;
+        println!(
+            "{:<44} {input_mib:>6.1} MiB {:>8} {:>6} MiB {:>12}",
+            "brief-22mb.txt → clean (Markdown)",
+            "",
+            kib / 1024,
+            format!("{:.0}x input", (kib / 1024) as f64 / input_mib)
+        );
+    }
+    let _ = std::fs::remove_dir_all(work);
+    if missed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("memory aims missed: {}", missed.join("; ")))
+    }
+}
