@@ -620,7 +620,7 @@ fn unreadable_page_pdf() -> Vec<u8> {
 
 /// Numbers `objects` from 1 (the first is the catalog) and writes them with a
 /// correct cross-reference table.
-fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+pub(crate) fn write_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     let mut out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n".to_vec();
     let mut offsets = Vec::with_capacity(objects.len());
     for (index, body) in objects.iter().enumerate() {

@@ -488,7 +488,7 @@ fn redirect_references(rng: &mut Rng, mut bytes: Vec<u8>) -> Vec<u8> {
 /// The hostile files: name, bytes, and what offprint's error must say
 /// (`None`: any one-line error, or success).
 fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
-    let content = |data: &[u8], filter: &str| one_page_pdf(&stream(filter, data));
+    let content = |data: &[u8], filter: &str| one_page_pdf(&stream(filter, data), 1);
     let bomb = {
         use std::io::Write;
         let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
@@ -520,9 +520,7 @@ fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         ("looping-page-tree.pdf".into(), looping_page_tree(), None),
         (
             "huge-count.pdf".into(),
-            String::from_utf8_lossy(&content(b"BT /F1 12 Tf 72 700 Td (Counted) Tj ET", ""))
-                .replace("/Count 1", "/Count 2147483647")
-                .into_bytes(),
+            one_page_pdf(&stream("", b"BT /F1 12 Tf 72 700 Td (Counted) Tj ET"), i32::MAX),
             None,
         ),
     ]
@@ -535,11 +533,12 @@ fn stream(dictionary: &str, data: &[u8]) -> Vec<u8> {
     out
 }
 
-/// A one-page PDF (Helvetica as /F1) whose page shows `contents`.
-fn one_page_pdf(contents: &[u8]) -> Vec<u8> {
-    pdf(&[
+/// A one-page PDF (Helvetica as /F1) whose page shows `contents`, its page
+/// tree claiming `count` pages.
+fn one_page_pdf(contents: &[u8], count: i32) -> Vec<u8> {
+    crate::bad::write_pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+        format!("<< /Type /Pages /Kids [3 0 R] /Count {count} >>").into_bytes(),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
         contents.to_vec(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
@@ -548,38 +547,11 @@ fn one_page_pdf(contents: &[u8]) -> Vec<u8> {
 
 /// Pages whose kids lead back to themselves.
 fn looping_page_tree() -> Vec<u8> {
-    pdf(&[
+    crate::bad::write_pdf(&[
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
         b"<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 2 >>".to_vec(),
         b"<< /Type /Pages /Parent 2 0 R /Kids [2 0 R 3 0 R] /Count 1 >>".to_vec(),
     ])
-}
-
-/// A PDF of `objects` (numbered from 1) with a correct cross-reference table.
-fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"%PDF-1.7\n".to_vec();
-    let mut offsets = Vec::new();
-    for (k, object) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n", k + 1).as_bytes());
-        out.extend_from_slice(object);
-        out.extend_from_slice(b"\nendobj\n");
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for offset in offsets {
-        out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
 }
 
 #[cfg(test)]
