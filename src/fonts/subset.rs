@@ -26,13 +26,23 @@ pub struct Subset {
     pub tag: String,
 }
 
-/// Subsets `face` to `glyphs` (plus `.notdef`).
+/// Subsets `face` to `glyphs` (plus `.notdef`), numbered in their order.
 pub fn subset(face: &Face, glyphs: &BTreeSet<u16>) -> Result<Subset, String> {
     let mut remapper = subsetter::GlyphRemapper::new();
     for &gid in glyphs {
         remapper.remap(gid);
     }
-    let bytes = subsetter::subset(face.data, face.index, &remapper)
+    subset_with(face, &remapper, glyphs)
+}
+
+/// Subsets `face` to `glyphs` (plus `.notdef`), numbered as `remapper` says
+/// (a writer that gave glyphs their new ids as it met them).
+pub fn subset_with(
+    face: &Face,
+    remapper: &subsetter::GlyphRemapper,
+    glyphs: &BTreeSet<u16>,
+) -> Result<Subset, String> {
+    let bytes = subsetter::subset(face.data, face.index, remapper)
         .map_err(|e| format!("cannot subset {}: {e}", face.post_script_name))?;
     let parsed = ttf_parser::Face::parse(face.data, face.index)
         .map_err(|e| format!("cannot read {}: {e}", face.post_script_name))?;

@@ -149,13 +149,51 @@ pub fn running_title(document: &Document) -> Option<String> {
     })
 }
 
-/// Typesets `document` on pages of `design`.
+/// Receives each page of an edition as soon as it is complete (with the
+/// book its glyphs' faces are in), so that a long edition is never held whole.
+pub type PageSink<'s> = dyn FnMut(&FontBook, Page) -> Result<(), String> + 's;
+
+/// What is known of a typeset edition once its pages have gone to the sink.
+#[derive(Debug, Clone, Default)]
+pub struct Typeset {
+    pub width: f32,
+    pub height: f32,
+    pub pages: usize,
+    pub outline: Vec<OutlineEntry>,
+    /// Characters that no available font covers.
+    pub uncovered: BTreeSet<char>,
+}
+
+/// Typesets `document` on pages of `design`, all held in the [`Layout`].
 pub fn typeset(
     document: &Document,
     design: &Design,
     book: &mut FontBook,
     shaper: &mut Shaper,
 ) -> Result<Layout, String> {
+    let mut pages = Vec::new();
+    let done = typeset_into(document, design, book, shaper, &mut |_, page| {
+        pages.push(page);
+        Ok(())
+    })?;
+    Ok(Layout {
+        width: done.width,
+        height: done.height,
+        pages,
+        outline: done.outline,
+        uncovered: done.uncovered,
+    })
+}
+
+/// Typesets `document` on pages of `design`, handing each page to `sink` as
+/// soon as it is full: memory holds one block's lines and one page.
+pub fn typeset_into(
+    document: &Document,
+    design: &Design,
+    book: &mut FontBook,
+    shaper: &mut Shaper,
+    sink: &mut PageSink,
+) -> Result<Typeset, String> {
     let (page_width, page_height) = design.paper.size();
     let measure = page_width - 2.0 * design.margin_side;
     let mut setter = Setter {
@@ -164,7 +202,7 @@ pub fn typeset(
         uncovered: BTreeSet::new(),
         stopped: None,
     };
-    let mut chunks = Vec::new();
+    let mut pages = Paginator::new(document, design);
     if let Some(title) = &document.meta.title {
         // A title block: the title, then authors and date.
         let lang = first_lang(document);
@@ -176,14 +214,18 @@ pub fn typeset(
             hyphenate: false,
         };
         let lines = setter.set(title, &style, measure);
-        chunks.push(Chunk {
-            lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-            leading: 25.0,
-            ascent: 20.0,
-            space_before: 0.0,
-            keep_with_next: true,
-            outline: Vec::new(),
-        });
+        pages.add(
+            Chunk {
+                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                leading: 25.0,
+                ascent: 20.0,
+                space_before: 0.0,
+                keep_with_next: true,
+                outline: Vec::new(),
+            },
+            &mut setter,
+            sink,
+        )?;
         if let Some(byline) = document.meta.byline() {
             let style = TextStyle {
                 role: Role::Body,
@@ -193,14 +235,18 @@ pub fn typeset(
                 hyphenate: false,
             };
             let lines = setter.set(&byline, &style, measure);
-            chunks.push(Chunk {
-                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                leading: design.body_leading,
-                ascent: design.body_size,
-                space_before: 4.0,
-                keep_with_next: true,
-                outline: Vec::new(),
-            });
+            pages.add(
+                Chunk {
+                    lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                    leading: design.body_leading,
+                    ascent: design.body_size,
+                    space_before: 4.0,
+                    keep_with_next: true,
+                    outline: Vec::new(),
+                },
+                &mut setter,
+                sink,
+            )?;
         }
     }
     for section in &document.sections {
@@ -308,59 +354,153 @@ pub fn typeset(
             if let Some(why) = setter.stopped.take() {
                 return Err(why);
             }
-            chunks.push(chunk);
+            pages.add(chunk, &mut setter, sink)?;
         }
     }
-    let uncovered = std::mem::take(&mut setter.uncovered);
-    let mut layout = paginate(chunks, design, page_width, page_height);
-    add_furniture(&mut layout, document, design, &mut setter);
-    layout.uncovered = uncovered;
-    layout.uncovered.append(&mut setter.uncovered);
-    Ok(layout)
-}
-
-/// Fills pages with the chunks: a heading stays with the first two lines
-/// of what follows; a paragraph breaks across pages only with at least two
-/// lines on each side.
-fn paginate(mut chunks: Vec<Chunk>, design: &Design, page_width: f32, page_height: f32) -> Layout {
-    let top = page_height - design.margin_top;
-    let available = page_height - design.margin_top - design.margin_bottom;
-    let mut layout = Layout {
+    let (count, outline) = pages.finish(&mut setter, sink)?;
+    Ok(Typeset {
         width: page_width,
         height: page_height,
-        pages: vec![Page::default()],
-        ..Layout::default()
-    };
-    let mut used = 0.0f32;
-    let x0 = design.margin_side;
-    for i in 0..chunks.len() {
-        // The lines move onto the pages (a long document must not be held twice).
-        let mut lines = std::mem::take(&mut chunks[i].lines).into_iter().peekable();
-        let chunk = &chunks[i];
+        pages: count,
+        outline,
+        uncovered: setter.uncovered,
+    })
+}
+
+/// Fills pages with chunks as they come: a heading stays with the first two
+/// lines of what follows (so each chunk waits for the next); a paragraph
+/// breaks across pages only with at least two lines on each side. A full
+/// page gets its running head and folio and goes to the sink.
+struct Paginator<'d> {
+    design: &'d Design,
+    furniture: Furniture<'d>,
+    top: f32,
+    available: f32,
+    /// Height used on the current page.
+    used: f32,
+    page: Page,
+    /// Pages already handed on.
+    done: usize,
+    pending: Option<Chunk>,
+    /// Chunks placed so far (the index of the next).
+    chunks: usize,
+    outline: Vec<OutlineEntry>,
+}
+
+impl<'d> Paginator<'d> {
+    fn new(document: &'d Document, design: &'d Design) -> Paginator<'d> {
+        let (_, page_height) = design.paper.size();
+        Paginator {
+            design,
+            furniture: Furniture::new(document, design),
+            top: page_height - design.margin_top,
+            available: page_height - design.margin_top - design.margin_bottom,
+            used: 0.0,
+            page: Page::default(),
+            done: 0,
+            pending: None,
+            chunks: 0,
+            outline: Vec::new(),
+        }
+    }
+
+    /// Takes `chunk`, placing the one before it (which now knows what follows).
+    fn add(
+        &mut self,
+        chunk: Chunk,
+        setter: &mut Setter,
+        sink: &mut PageSink,
+    ) -> Result<(), String> {
+        if let Some(previous) = self.pending.take() {
+            self.place(previous, Some(&chunk), setter, sink)?;
+        }
+        self.pending = Some(chunk);
+        Ok(())
+    }
+
+    /// Places the last chunk and hands on the last page: how many pages there
+    /// were, and the outline.
+    fn finish(
+        mut self,
+        setter: &mut Setter,
+        sink: &mut PageSink,
+    ) -> Result<(usize, Vec<OutlineEntry>), String> {
+        if let Some(last) = self.pending.take() {
+            self.place(last, None, setter, sink)?;
+        }
+        self.next_page(setter, sink)?;
+        Ok((self.done, self.outline))
+    }
+
+    /// Dresses the current page and hands it on; a fresh page follows.
+    fn next_page(&mut self, setter: &mut Setter, sink: &mut PageSink) -> Result<(), String> {
+        crate::memory::check(|| format!("typesetting page {}", self.done + 1))?;
+        let mut page = std::mem::take(&mut self.page);
+        self.furniture.dress(&mut page, self.done, setter);
+        sink(setter.book, page)?;
+        self.done += 1;
+        self.used = 0.0;
+        Ok(())
+    }
+
+    /// The bookmarks of a chunk that starts here.
+    fn bookmark(&mut self, outline: &[(String, u8)]) {
+        for (title, depth) in outline {
+            self.furniture.begins(title, *depth);
+            self.outline.push(OutlineEntry {
+                title: title.clone(),
+                depth: *depth,
+                page: self.done,
+                top: self.top - self.used + 4.0,
+            });
+        }
+    }
+
+    fn place(
+        &mut self,
+        chunk: Chunk,
+        next: Option<&Chunk>,
+        setter: &mut Setter,
+        sink: &mut PageSink,
+    ) -> Result<(), String> {
+        let index = self.chunks;
+        self.chunks += 1;
+        let x0 = self.design.margin_side;
+        let Chunk {
+            lines,
+            leading,
+            ascent,
+            space_before,
+            keep_with_next,
+            outline,
+        } = chunk;
+        if lines.is_empty() {
+            // Nothing to set (an empty block): its bookmarks point here.
+            self.bookmark(&outline);
+            return Ok(());
+        }
+        let mut lines = lines.into_iter().peekable();
         let mut first_part = true;
         loop {
-            let before = if used == 0.0 || !first_part {
+            let before = if self.used == 0.0 || !first_part {
                 0.0
             } else {
-                chunk.space_before
+                space_before
             };
-            let room = available - used - before;
-            let whole = lines.len() as f32 * chunk.leading;
+            let room = self.available - self.used - before;
+            let whole = lines.len() as f32 * leading;
             // What must come along: the first two lines of the next chunk.
-            let keep = if chunk.keep_with_next {
-                chunks.get(i + 1).map_or(0.0, |next| {
-                    next.space_before + next.lines.len().min(2) as f32 * next.leading
-                })
-            } else {
-                0.0
+            let keep = match next.filter(|_| keep_with_next) {
+                Some(next) => next.space_before + next.lines.len().min(2) as f32 * next.leading,
+                None => 0.0,
             };
             let fits = whole + keep <= room + 0.01;
             let take = if fits {
                 lines.len()
-            } else if chunk.keep_with_next || lines.len() <= 3 {
+            } else if keep_with_next || lines.len() <= 3 {
                 0
             } else {
-                let room_lines = (room / chunk.leading + 0.001).floor() as usize;
+                let room_lines = (room / leading + 0.001).floor() as usize;
                 let k = room_lines.min(lines.len() - 2);
                 if k >= 2 {
                     k
@@ -368,66 +508,98 @@ fn paginate(mut chunks: Vec<Chunk>, design: &Design, page_width: f32, page_heigh
                     0
                 }
             };
-            let take = if take == 0 && used == 0.0 {
+            let take = if take == 0 && self.used == 0.0 {
                 // Nothing fits even on a fresh page: take what the page holds.
-                ((available / chunk.leading) as usize).clamp(1, lines.len())
+                ((self.available / leading) as usize).clamp(1, lines.len())
             } else {
                 take
             };
             if take == 0 {
-                layout.pages.push(Page::default());
-                used = 0.0;
+                self.next_page(setter, sink)?;
                 continue;
             }
-            used += before;
-            let page = layout.pages.len() - 1;
+            self.used += before;
             if first_part {
-                for (title, depth) in &chunk.outline {
-                    layout.outline.push(OutlineEntry {
-                        title: title.clone(),
-                        depth: *depth,
-                        page,
-                        top: top - used + 4.0,
-                    });
-                }
+                self.bookmark(&outline);
             }
             for (indent, line) in lines.by_ref().take(take) {
-                let baseline = top - used - chunk.ascent;
-                layout.pages[page].lines.push(Placed {
+                let baseline = self.top - self.used - ascent;
+                self.page.lines.push(Placed {
                     x: x0 + indent,
                     baseline,
                     line,
-                    block: Some(i),
+                    block: Some(index),
                 });
-                used += chunk.leading;
+                self.used += leading;
             }
             first_part = false;
             if lines.peek().is_none() {
-                break;
+                return Ok(());
             }
-            layout.pages.push(Page::default());
-            used = 0.0;
+            self.next_page(setter, sink)?;
         }
     }
-    layout
 }
 
 /// Running header (from page 2 on) and footer (page number). The header is
 /// the document's title; a document without one is headed, page by page,
 /// by its current top-level heading (so a page of French text is not headed
-/// by the Chinese title that opened the document).
-fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, setter: &mut Setter) {
-    let (page_width, _) = design.paper.size();
-    let measure = page_width - 2.0 * design.margin_side;
-    let heads = running_heads(document, layout);
-    let mut set_heads: BTreeMap<String, Option<Line>> = BTreeMap::new();
-    let header_base = layout.height - design.margin_top + 30.0;
-    let footer_base = design.margin_bottom - 36.0;
-    let folio_style = furniture_style(design, first_lang(document));
-    for (n, page) in layout.pages.iter_mut().enumerate() {
-        let head = heads.get(n).cloned().flatten();
-        if let (true, Some(head)) = (n > 0, head) {
-            let line = set_heads.entry(head.clone()).or_insert_with(|| {
+/// by the Chinese title that opened the document): the last one begun on or
+/// before the page, the document's first before any has begun.
+struct Furniture<'d> {
+    document: &'d Document,
+    design: &'d Design,
+    /// The title, or the heading the pages are headed by now.
+    head: Option<String>,
+    /// The level of the headings that head pages; `None` with a title.
+    top: Option<u8>,
+    set_heads: BTreeMap<String, Option<Line>>,
+}
+
+impl<'d> Furniture<'d> {
+    fn new(document: &'d Document, design: &'d Design) -> Furniture<'d> {
+        let headings = || {
+            document.blocks().filter_map(|b| match &b.kind {
+                BlockKind::Heading { level, text } => Some(((*level).clamp(1, 6), text)),
+                _ => None,
+            })
+        };
+        let (head, top) = match &document.meta.title {
+            Some(title) => (Some(title.clone()), None),
+            None => {
+                let top = headings().map(|(level, _)| level).min();
+                let first = headings()
+                    .find(|&(level, _)| Some(level) == top)
+                    .map(|(_, text)| text.clone());
+                (first, top)
+            }
+        };
+        Furniture {
+            document,
+            design,
+            head,
+            top,
+            set_heads: BTreeMap::new(),
+        }
+    }
+
+    /// Notes an outline entry placed on the current page.
+    fn begins(&mut self, title: &str, depth: u8) {
+        if self.top.is_some_and(|top| top == depth) {
+            self.head = Some(title.to_string());
+        }
+    }
+
+    /// Adds the running head and the folio to page `n` (from 0).
+    fn dress(&mut self, page: &mut Page, n: usize, setter: &mut Setter) {
+        let design = self.design;
+        let (page_width, page_height) = design.paper.size();
+        let measure = page_width - 2.0 * design.margin_side;
+        let header_base = page_height - design.margin_top + 30.0;
+        let footer_base = design.margin_bottom - 36.0;
+        if let (true, Some(head)) = (n > 0, self.head.clone()) {
+            let document = self.document;
+            let line = self.set_heads.entry(head.clone()).or_insert_with(|| {
                 let style = furniture_style(design, head_language(document, &head));
                 set_head(setter, &head, &style, measure)
             });
@@ -443,6 +615,7 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
                     .push((design.margin_side, y, page_width - design.margin_side, y));
             }
         }
+        let folio_style = furniture_style(design, first_lang(self.document));
         let folio = (n + 1).to_string();
         if let Some(line) = setter
             .set(&folio, &folio_style, f32::MAX)
@@ -457,35 +630,6 @@ fn add_furniture(layout: &mut Layout, document: &Document, design: &Design, sett
             });
         }
     }
-}
-
-/// The running head of each page: the title, else the last top-level
-/// heading begun on or before the page (the first one before any has begun).
-fn running_heads(document: &Document, layout: &Layout) -> Vec<Option<String>> {
-    if let Some(title) = &document.meta.title {
-        return vec![Some(title.clone()); layout.pages.len()];
-    }
-    let top = layout
-        .outline
-        .iter()
-        .map(|e| e.depth)
-        .filter(|&d| d > 0)
-        .min();
-    let headings: Vec<&OutlineEntry> = layout
-        .outline
-        .iter()
-        .filter(|e| Some(e.depth) == top)
-        .collect();
-    (0..layout.pages.len())
-        .map(|n| {
-            headings
-                .iter()
-                .rev()
-                .find(|e| e.page <= n)
-                .or(headings.first())
-                .map(|e| e.title.clone())
-        })
-        .collect()
 }
 
 /// A running head on one line: a head too long for the measure loses words

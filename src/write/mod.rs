@@ -7,7 +7,7 @@ pub mod pdf;
 
 use crate::edition::Edition;
 use crate::fonts::FontBook;
-use crate::layout::{shape::Shaper, typeset, Design, Paper};
+use crate::layout::{shape::Shaper, typeset_into, Design, Paper};
 use crate::model::Document;
 
 /// A typesetting session: the fonts and the shaping cache, shared by the
@@ -85,7 +85,14 @@ impl Typesetter {
         paper: Paper,
     ) -> Result<RenderedPdf, String> {
         let design = Design::new(paper);
-        let layout = typeset(document, &design, &mut self.book, &mut self.shaper)?;
+        let mut pages = pdf::PdfPages::new();
+        let edition_typeset = typeset_into(
+            document,
+            &design,
+            &mut self.book,
+            &mut self.shaper,
+            &mut |book, page| pages.add(book, &page),
+        )?;
         let info = pdf::PdfInfo {
             title: document
                 .meta
@@ -96,11 +103,11 @@ impl Typesetter {
             lang: edition.lang(document),
             created: pdf::creation_date(),
         };
-        let bytes = pdf::write_pdf(&layout, &self.book, &info)?;
+        let bytes = pages.finish(&self.book, &edition_typeset, &info)?;
         Ok(RenderedPdf {
             bytes,
-            uncovered: layout.uncovered,
-            pages: layout.pages.len(),
+            uncovered: edition_typeset.uncovered,
+            pages: edition_typeset.pages,
         })
     }
 
@@ -119,7 +126,14 @@ impl Typesetter {
             let design = Design::new(options.paper);
             let mut body = document.clone();
             body.meta.title = None;
-            let layout = typeset(&body, &design, &mut self.book, &mut self.shaper)?;
+            // Only the page of each heading is wanted: the pages themselves go.
+            let layout = typeset_into(
+                &body,
+                &design,
+                &mut self.book,
+                &mut self.shaper,
+                &mut |_, _| Ok(()),
+            )?;
             // The title block and the contents come first: one page, or more
             // when the contents are long.
             let headings = layout.outline.iter().filter(|e| e.depth > 0).count();

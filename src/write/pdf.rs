@@ -11,15 +11,15 @@
 //! information dictionary and a file identifier derived from the content, so
 //! the same input gives the same bytes.
 
-use crate::fonts::{subset::subset, FaceId, FontBook};
-use crate::layout::Layout;
+use crate::fonts::{subset::subset_with, FaceId, FontBook};
+use crate::layout::{OutlineEntry, Typeset};
 use pdf_lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
     Codepoint, FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
     Rect, TextItem,
 };
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the information dictionary and catalog say.
 #[derive(Debug, Clone)]
@@ -49,77 +49,216 @@ pub fn producer() -> String {
     format!("offprint {}", env!("CARGO_PKG_VERSION"))
 }
 
-/// Writes `layout` as PDF.
+/// A PDF edition written page by page ([`PdfPages::add`], as the typesetter
+/// hands on each page), then finished ([`PdfPages::finish`]).
 ///
-/// printpdf makes the fonts (each subset face a Type0 font with its widths
-/// and ToUnicode map) from one inventory page that shows every glyph the
-/// edition uses once; the edition's own pages are then written here, page
-/// by page, each content stream deflated as soon as it is made, so that the
-/// document in memory grows with its compressed size, never with a
-/// drawing operation per glyph.
-pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec<u8>, String> {
-    let used = used_glyphs(layout);
-    let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
-    let mut fonts: BTreeMap<FaceId, PageFont> = BTreeMap::new();
-    let mut inventory = vec![Op::StartTextSection];
-    for (n, (&face_id, glyphs)) in used.iter().enumerate() {
-        let face = book.face(face_id);
-        let gids = glyphs.keys().copied().collect();
-        let sub = subset(face, &gids)?;
-        let parsed = parsed_font(face, &sub)?;
-        let name = format!("F{}", n + 1);
-        let id = FontId(name.clone());
-        doc.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::PdfFont::new(parsed));
-        inventory.push(Op::SetFont {
-            font: PdfFontHandle::External(id),
-            size: Pt(10.0),
-        });
-        let codepoints = glyphs
-            .iter()
-            .map(|(gid, text)| Codepoint::with_cid(sub.remap[gid], 0.0, text.clone()))
-            .collect();
-        inventory.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(codepoints)],
-        });
-        fonts.insert(
-            face_id,
-            PageFont {
-                name,
-                remap: sub.remap,
-                advances: sub.advances,
-                units_per_em: f32::from(face.units_per_em),
-            },
-        );
+/// Each page's content stream is made and deflated at once, its glyphs given
+/// their CIDs in the order they first appear (the subset's glyph ids); only
+/// the compressed streams and, per face, the glyphs used and their text stay.
+/// At the end printpdf makes the fonts, each subset face a Type0 font with its
+/// widths and ToUnicode map, from one inventory page that shows every glyph
+/// once; the pages are put in its place.
+pub struct PdfPages {
+    faces: BTreeMap<FaceId, FaceUse>,
+    /// The deflated content stream of each page.
+    contents: Vec<Vec<u8>>,
+    /// One deflate state for every page: a fresh one a page (a quarter of a
+    /// megabyte) would fragment the heap between the pages kept.
+    deflater: flate2::Compress,
+}
+
+impl Default for PdfPages {
+    fn default() -> PdfPages {
+        PdfPages {
+            faces: BTreeMap::new(),
+            contents: Vec::new(),
+            deflater: flate2::Compress::new(flate2::Compression::default(), true),
+        }
     }
-    inventory.push(Op::EndTextSection);
-    let (width, height) = (layout.width, layout.height);
-    doc.pages.push(PdfPage {
-        media_box: Rect::from_wh(Pt(width), Pt(height)),
-        trim_box: Rect::from_wh(Pt(width), Pt(height)),
-        crop_box: Rect::from_wh(Pt(width), Pt(height)),
-        ops: inventory,
-    });
-    let options = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
-    drop(doc);
-    let (pages_id, resources) = take_inventory_page(&mut lo)?;
-    let resources_id = lo.add_object(resources);
-    let mut kids = Vec::with_capacity(layout.pages.len());
-    for (n, page) in layout.pages.iter().enumerate() {
-        crate::memory::check(|| format!("writing PDF page {}", n + 1))?;
-        let content = deflate(&page_content(page, &fonts))?;
-        let mut stream_dict = Dictionary::new();
-        stream_dict.set("Filter", "FlateDecode");
-        let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
+}
+
+/// What the pages use of one face.
+struct FaceUse {
+    /// The font's resource name: `F1`, `F2`, … in order of first use.
+    name: String,
+    /// Original glyph id → CID (the glyph id in the subset).
+    remapper: subsetter::GlyphRemapper,
+    /// The original glyph ids used.
+    glyphs: BTreeSet<u16>,
+    /// The text of each CID (the first non-empty text seen: one ToUnicode entry).
+    texts: BTreeMap<u16, String>,
+    /// The advance of each CID, in font units (for the `TJ` adjustments).
+    advances: BTreeMap<u16, u16>,
+    units_per_em: f32,
+    parsed: ttf_parser::Face<'static>,
+}
+
+impl FaceUse {
+    /// The CID of `glyph`, noted with its text and advance on first use.
+    fn cid(&mut self, glyph: &crate::layout::paragraph::Glyph) -> u16 {
+        let cid = self.remapper.remap(glyph.gid);
+        if self.glyphs.insert(glyph.gid) {
+            let advance = self
+                .parsed
+                .glyph_hor_advance(ttf_parser::GlyphId(glyph.gid))
+                .unwrap_or(0);
+            self.advances.insert(cid, advance);
+        }
+        let text = self.texts.entry(cid).or_default();
+        if text.is_empty() && !glyph.text.is_empty() {
+            *text = glyph.text.to_string();
+        }
+        cid
+    }
+}
+
+impl PdfPages {
+    pub fn new() -> PdfPages {
+        PdfPages::default()
+    }
+
+    /// Writes one page, whose glyphs' faces are in `book`.
+    pub fn add(&mut self, book: &FontBook, page: &crate::layout::Page) -> Result<(), String> {
+        crate::memory::check(|| format!("writing PDF page {}", self.contents.len() + 1))?;
+        let content = self.page_content(book, page)?;
+        let deflated = deflate_with(&mut self.deflater, &content)?;
+        self.contents.push(deflated);
+        Ok(())
+    }
+
+    fn face_use(&mut self, book: &FontBook, id: FaceId) -> Result<&mut FaceUse, String> {
+        let next = self.faces.len() + 1;
+        if let std::collections::btree_map::Entry::Vacant(entry) = self.faces.entry(id) {
+            let face = book.face(id);
+            let parsed = ttf_parser::Face::parse(face.data, face.index)
+                .map_err(|e| format!("cannot read {}: {e}", face.post_script_name))?;
+            entry.insert(FaceUse {
+                name: format!("F{next}"),
+                remapper: subsetter::GlyphRemapper::new(),
+                glyphs: BTreeSet::new(),
+                texts: BTreeMap::new(),
+                advances: BTreeMap::new(),
+                units_per_em: f32::from(face.units_per_em),
+                parsed,
+            });
+        }
+        Ok(self.faces.get_mut(&id).expect("just made"))
+    }
+
+    /// The content stream of one page: its rules, then its text, a line's run
+    /// of glyphs in one face and size as one `TJ` whose adjustments put each
+    /// glyph where the layout placed it.
+    fn page_content(
+        &mut self,
+        book: &FontBook,
+        page: &crate::layout::Page,
+    ) -> Result<Vec<u8>, String> {
+        use std::fmt::Write;
+        let mut out = String::new();
+        if !page.rules.is_empty() {
+            out.push_str("0.55 G\n0.4 w\n");
+            for &(x1, y1, x2, y2) in &page.rules {
+                let _ = writeln!(out, "{} {} m {} {} l S", num(x1), num(y1), num(x2), num(y2));
+            }
+        }
+        out.push_str("BT\n");
+        let mut current: Option<(FaceId, u32)> = None;
+        for placed in &page.lines {
+            // Where the next glyph of the run would fall by its advance, and the size.
+            let mut run: Option<(f32, f32)> = None;
+            for g in &placed.line.glyphs {
+                let font = self.face_use(book, g.face)?;
+                let cid = font.cid(g);
+                let advance = f32::from(font.advances.get(&cid).copied().unwrap_or(0)) * g.size
+                    / font.units_per_em;
+                let key = (g.face, g.size.to_bits());
+                let x = placed.x + g.x;
+                let y = placed.baseline + g.y;
+                match run.filter(|_| current == Some(key) && g.y == 0.0) {
+                    Some((expected, size)) => {
+                        let adjustment = (expected - x) * 1000.0 / size;
+                        if adjustment.abs() >= 0.001 {
+                            let _ = write!(out, " {}", num(adjustment));
+                        }
+                    }
+                    None => {
+                        if run.is_some() {
+                            out.push_str("] TJ\n");
+                        }
+                        if current != Some(key) {
+                            let _ = writeln!(out, "/{} {} Tf", font.name, num(g.size));
+                            current = Some(key);
+                        }
+                        let _ = write!(out, "1 0 0 1 {} {} Tm\n[", num(x), num(y));
+                    }
+                }
+                let _ = write!(out, "<{cid:04X}>");
+                // A glyph raised or lowered (a mark) is set on its own.
+                run = (g.y == 0.0).then_some((x + advance, g.size));
+                if run.is_none() {
+                    out.push_str("] TJ\n");
+                }
+            }
+            if run.is_some() {
+                out.push_str("] TJ\n");
+            }
+        }
+        out.push_str("ET\n");
+        Ok(out.into_bytes())
+    }
+
+    /// The PDF: the fonts, the pages written, the outline and the metadata.
+    pub fn finish(
+        self,
+        book: &FontBook,
+        edition: &Typeset,
+        info: &PdfInfo,
+    ) -> Result<Vec<u8>, String> {
+        let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
+        let mut inventory = vec![Op::StartTextSection];
+        let mut faces: Vec<(FaceId, FaceUse)> = self.faces.into_iter().collect();
+        faces.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+        for (face_id, used) in faces {
+            let face = book.face(face_id);
+            let sub = subset_with(face, &used.remapper, &used.glyphs)?;
+            let parsed = parsed_font(face, &sub)?;
+            let id = FontId(used.name);
+            doc.resources
+                .fonts
+                .map
+                .insert(id.clone(), printpdf::PdfFont::new(parsed));
+            inventory.push(Op::SetFont {
+                font: PdfFontHandle::External(id),
+                size: Pt(10.0),
+            });
+            let codepoints = used
+                .texts
+                .into_iter()
+                .map(|(cid, text)| Codepoint::with_cid(cid, 0.0, text))
+                .collect();
+            inventory.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(codepoints)],
+            });
+        }
+        inventory.push(Op::EndTextSection);
+        let (width, height) = (edition.width, edition.height);
+        doc.pages.push(PdfPage {
+            media_box: Rect::from_wh(Pt(width), Pt(height)),
+            trim_box: Rect::from_wh(Pt(width), Pt(height)),
+            crop_box: Rect::from_wh(Pt(width), Pt(height)),
+            ops: inventory,
+        });
+        let options = PdfSaveOptions {
+            optimize: false,
+            subset_fonts: false,
+            secure: true,
+            image_optimization: None,
+        };
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+        drop(doc);
+        let (pages_id, resources) = take_inventory_page(&mut lo)?;
+        let resources_id = lo.add_object(resources);
         let page_box = || {
             Object::Array(vec![
                 0.into(),
@@ -128,54 +267,34 @@ pub fn write_pdf(layout: &Layout, book: &FontBook, info: &PdfInfo) -> Result<Vec
                 Object::Real(height),
             ])
         };
-        let page = Dictionary::from_iter(vec![
-            ("Type", Object::Name(b"Page".to_vec())),
-            ("Parent", Object::Reference(pages_id)),
-            ("MediaBox", page_box()),
-            ("CropBox", page_box()),
-            ("TrimBox", page_box()),
-            ("Resources", Object::Reference(resources_id)),
-            ("Contents", Object::Reference(contents)),
-        ]);
-        kids.push(Object::Reference(lo.add_object(page)));
-    }
-    let pages = lo
-        .get_object_mut(pages_id)
-        .and_then(Object::as_dict_mut)
-        .map_err(|e| format!("printpdf wrote no page tree: {e}"))?;
-    pages.set("Count", Object::Integer(kids.len() as i64));
-    pages.set("Kids", Object::Array(kids));
-    finish(&mut lo, layout, info)?;
-    lo.prune_objects();
-    lo.renumber_objects();
-    compress_streams(&mut lo)?;
-    save_with_identifier(&mut lo)
-}
-
-/// A face as the content streams use it: its resource name, its glyph ids
-/// in the subset, and their advances (for the `TJ` adjustments).
-struct PageFont {
-    name: String,
-    remap: BTreeMap<u16, u16>,
-    advances: BTreeMap<u16, u16>,
-    units_per_em: f32,
-}
-
-/// The glyphs each face sets, with the text each glyph stands for (the first
-/// non-empty text seen: one glyph, one ToUnicode entry).
-fn used_glyphs(layout: &Layout) -> BTreeMap<FaceId, BTreeMap<u16, String>> {
-    let mut used: BTreeMap<FaceId, BTreeMap<u16, String>> = BTreeMap::new();
-    for page in &layout.pages {
-        for placed in &page.lines {
-            for g in &placed.line.glyphs {
-                let entry = used.entry(g.face).or_default().entry(g.gid).or_default();
-                if entry.is_empty() {
-                    *entry = g.text.to_string();
-                }
-            }
+        let mut kids = Vec::with_capacity(self.contents.len());
+        for content in self.contents {
+            let mut stream_dict = Dictionary::new();
+            stream_dict.set("Filter", "FlateDecode");
+            let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
+            let page = Dictionary::from_iter(vec![
+                ("Type", Object::Name(b"Page".to_vec())),
+                ("Parent", Object::Reference(pages_id)),
+                ("MediaBox", page_box()),
+                ("CropBox", page_box()),
+                ("TrimBox", page_box()),
+                ("Resources", Object::Reference(resources_id)),
+                ("Contents", Object::Reference(contents)),
+            ]);
+            kids.push(Object::Reference(lo.add_object(page)));
         }
+        let pages = lo
+            .get_object_mut(pages_id)
+            .and_then(Object::as_dict_mut)
+            .map_err(|e| format!("printpdf wrote no page tree: {e}"))?;
+        pages.set("Count", Object::Integer(kids.len() as i64));
+        pages.set("Kids", Object::Array(kids));
+        finish(&mut lo, &edition.outline, info)?;
+        lo.prune_objects();
+        lo.renumber_objects();
+        compress_streams(&mut lo)?;
+        save_with_identifier(&mut lo)
     }
-    used
 }
 
 /// Takes printpdf's one page (the inventory) out of the page tree; its
@@ -204,64 +323,6 @@ fn take_inventory_page(
     Ok((pages_id, resources))
 }
 
-/// The content stream of one page: its rules, then its text, a line's run
-/// of glyphs in one face and size as one `TJ` whose adjustments put each
-/// glyph where the layout placed it.
-fn page_content(page: &crate::layout::Page, fonts: &BTreeMap<FaceId, PageFont>) -> Vec<u8> {
-    use std::fmt::Write;
-    let mut out = String::new();
-    if !page.rules.is_empty() {
-        out.push_str("0.55 G\n0.4 w\n");
-        for &(x1, y1, x2, y2) in &page.rules {
-            let _ = writeln!(out, "{} {} m {} {} l S", num(x1), num(y1), num(x2), num(y2));
-        }
-    }
-    out.push_str("BT\n");
-    let mut current: Option<(FaceId, u32)> = None;
-    for placed in &page.lines {
-        let mut run: Option<(f32, f32)> = None; // where the next glyph would fall, and the size
-        for g in &placed.line.glyphs {
-            let Some(font) = fonts.get(&g.face) else {
-                continue;
-            };
-            let key = (g.face, g.size.to_bits());
-            let x = placed.x + g.x;
-            let y = placed.baseline + g.y;
-            let cid = font.remap.get(&g.gid).copied().unwrap_or(0);
-            let advance = f32::from(font.advances.get(&cid).copied().unwrap_or(0)) * g.size
-                / font.units_per_em;
-            let continues = current == Some(key) && g.y == 0.0 && run.is_some();
-            if continues {
-                let (expected, size) = run.expect("checked");
-                let adjustment = (expected - x) * 1000.0 / size;
-                if adjustment.abs() >= 0.001 {
-                    let _ = write!(out, " {}", num(adjustment));
-                }
-            } else {
-                if run.is_some() {
-                    out.push_str("] TJ\n");
-                }
-                if current != Some(key) {
-                    let _ = writeln!(out, "/{} {} Tf", font.name, num(g.size));
-                    current = Some(key);
-                }
-                let _ = write!(out, "1 0 0 1 {} {} Tm\n[", num(x), num(y));
-            }
-            let _ = write!(out, "<{cid:04X}>");
-            // A glyph raised or lowered (a mark) is set on its own.
-            run = (g.y == 0.0).then_some((x + advance, g.size));
-            if run.is_none() {
-                out.push_str("] TJ\n");
-            }
-        }
-        if run.is_some() {
-            out.push_str("] TJ\n");
-        }
-    }
-    out.push_str("ET\n");
-    out.into_bytes()
-}
-
 /// A number as a content stream writes it: at most three decimals, no
 /// trailing zeros, so that the stream is compact and stable.
 fn num(v: f32) -> String {
@@ -272,6 +333,23 @@ fn num(v: f32) -> String {
         "0".into()
     } else {
         text.into()
+    }
+}
+
+/// `bytes` as a zlib stream, made with `deflater` (reset first).
+fn deflate_with(deflater: &mut flate2::Compress, bytes: &[u8]) -> Result<Vec<u8>, String> {
+    deflater.reset();
+    let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
+    loop {
+        let consumed = usize::try_from(deflater.total_in()).unwrap_or(bytes.len());
+        let status = deflater
+            .compress_vec(&bytes[consumed..], &mut out, flate2::FlushCompress::Finish)
+            .map_err(|e| format!("cannot compress the PDF: {e}"))?;
+        if status == flate2::Status::StreamEnd {
+            out.shrink_to_fit();
+            return Ok(out);
+        }
+        out.reserve(out.capacity().max(64));
     }
 }
 
@@ -373,7 +451,11 @@ pub fn pdf_date(seconds: i64) -> String {
 
 /// Finishes printpdf's document: information dictionary, `/Lang` and the
 /// outline.
-fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Result<(), String> {
+fn finish(
+    doc: &mut pdf_lopdf::Document,
+    outline: &[OutlineEntry],
+    info: &PdfInfo,
+) -> Result<(), String> {
     doc.version = "1.7".into();
     let date = Object::String(pdf_date(info.created).into_bytes(), StringFormat::Literal);
     let mut dict = Dictionary::new();
@@ -397,7 +479,7 @@ fn finish(doc: &mut pdf_lopdf::Document, layout: &Layout, info: &PdfInfo) -> Res
         .and_then(Object::as_reference)
         .map_err(|e| format!("printpdf wrote no catalog: {e}"))?;
     let page_ids: Vec<_> = doc.get_pages().into_values().collect();
-    let outline = build_outline(doc, layout, &page_ids);
+    let outline = build_outline(doc, outline, &page_ids);
     let catalog = doc
         .get_object_mut(catalog_id)
         .and_then(Object::as_dict_mut)
@@ -455,14 +537,13 @@ fn save_with_identifier(doc: &mut pdf_lopdf::Document) -> Result<Vec<u8>, String
 /// heading holds the deeper headings after it.
 fn build_outline(
     doc: &mut pdf_lopdf::Document,
-    layout: &Layout,
+    entries: &[OutlineEntry],
     pages: &[pdf_lopdf::ObjectId],
 ) -> Option<pdf_lopdf::ObjectId> {
-    if layout.outline.is_empty() {
+    if entries.is_empty() {
         return None;
     }
     // Parent index of each entry (None: top level).
-    let entries = &layout.outline;
     let mut parents: Vec<Option<usize>> = Vec::with_capacity(entries.len());
     let mut stack: Vec<usize> = Vec::new();
     for (k, entry) in entries.iter().enumerate() {
