@@ -3,8 +3,9 @@
 //!
 //! - A 5,000-page PDF (the corpus's four-page bulletin repeated by `qpdf
 //!   --pages`), converted to every format and edition: aim under 1.5 GB.
-//! - A 22 MB text (the brief repeated, a page each), its combined PDF and its
-//!   `clean`: the peak as a multiple of the input's size.
+//! - A 20 MB text of 10,000 pages (sentences of the brief's words drawn by a
+//!   seeded generator, paragraphs, page numbers), converted to every format,
+//!   and its `clean`: the peak as a multiple of the input's size.
 //!
 //! Each run is one `offprint convert … --json` whose summary gives the peak
 //! resident memory (`VmHWM`) and the wall time.
@@ -16,6 +17,38 @@ const BULLETIN: &str = "fixtures/corpus/faker-fr-es-bulletin.xelatex.pdf";
 const BRIEF_TEXT: &str = "fixtures/brief/brief.extracted.txt";
 /// The aim for the 5,000-page PDF, in MiB.
 const LONG_PDF_AIM_MIB: u64 = 1536;
+
+/// About `size` bytes of text that reads like a long report: pages of six
+/// paragraphs of 3–9 lines of 9–13 of the brief's words, each page numbered
+/// at its foot, no two pages alike (a seeded xorshift, so the same every run).
+fn long_text_of(brief: &str, size: usize) -> String {
+    let words: Vec<&str> = brief
+        .split_whitespace()
+        .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+        .collect();
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    let mut text = String::with_capacity(size + 4096);
+    let mut page = 1;
+    while text.len() < size {
+        for _ in 0..6 {
+            for _ in 0..3 + next(7) {
+                let line: Vec<&str> = (0..9 + next(5)).map(|_| words[next(words.len())]).collect();
+                text.push_str(&line.join(" "));
+                text.push('\n');
+            }
+            text.push('\n');
+        }
+        text.push_str(&format!("{page}\n\u{c}"));
+        page += 1;
+    }
+    text
+}
 
 pub fn run(offprint: &Path) -> Result<(), String> {
     let work = Path::new("target/bench-memory");
@@ -36,9 +69,8 @@ pub fn run(offprint: &Path) -> Result<(), String> {
         return Err("qpdf could not make the 5,000-page PDF".into());
     }
     let brief = std::fs::read_to_string(BRIEF_TEXT).map_err(|e| format!("{BRIEF_TEXT}: {e}"))?;
-    let long_text = work.join("brief-22mb.txt");
-    let copies = 22_000_000 / (brief.len() + 1) + 1;
-    let text: String = std::iter::repeat_n(format!("{brief}\u{c}"), copies).collect();
+    let long_text = work.join("text-20mb.txt");
+    let text = long_text_of(&brief, 20_000_000);
     std::fs::write(&long_text, &text).map_err(|e| format!("{}: {e}", long_text.display()))?;
 
     println!("\nmemory: peak resident memory of long inputs (VmHWM, one run each)");
@@ -54,8 +86,8 @@ pub fn run(offprint: &Path) -> Result<(), String> {
         ),
         (
             &long_text,
-            &["--to", "pdf", "--edition", "combined"],
-            "combined PDF",
+            &["--to", "md,txt,json,pdf,docx,epub"],
+            "every format",
         ),
     ];
     let mut missed = Vec::new();
@@ -120,7 +152,7 @@ pub fn run(offprint: &Path) -> Result<(), String> {
         let input_mib = text.len() as f64 / 1048576.0;
         println!(
             "{:<44} {input_mib:>6.1} MiB {:>8} {:>6} MiB {:>12}",
-            "brief-22mb.txt → clean (Markdown)",
+            "text-20mb.txt → clean (Markdown)",
             "",
             kib / 1024,
             format!("{:.0}x input", (kib / 1024) as f64 / input_mib)
