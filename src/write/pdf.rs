@@ -121,7 +121,7 @@ impl PdfPages {
     pub fn add(&mut self, book: &FontBook, page: &crate::layout::Page) -> Result<(), String> {
         crate::memory::check(|| format!("writing PDF page {}", self.contents.len() + 1))?;
         let content = self.page_content(book, page)?;
-        let deflated = deflate_with(&mut self.deflater, &content)?;
+        let deflated = deflate(&mut self.deflater, &content)?;
         self.contents.push(deflated);
         Ok(())
     }
@@ -209,75 +209,31 @@ impl PdfPages {
 
     /// The PDF: the fonts, the pages written, the outline and the metadata.
     pub fn finish(
-        self,
+        mut self,
         book: &FontBook,
         edition: &Typeset,
         info: &PdfInfo,
     ) -> Result<Vec<u8>, String> {
-        let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
-        let mut inventory = vec![Op::StartTextSection];
-        let mut faces: Vec<(FaceId, FaceUse)> = self.faces.into_iter().collect();
-        faces.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-        for (face_id, used) in faces {
-            let face = book.face(face_id);
-            let sub = subset_with(face, &used.remapper, &used.glyphs)?;
-            let parsed = parsed_font(face, &sub)?;
-            let id = FontId(used.name);
-            doc.resources
-                .fonts
-                .map
-                .insert(id.clone(), printpdf::PdfFont::new(parsed));
-            inventory.push(Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(10.0),
-            });
-            let codepoints = used
-                .texts
-                .into_iter()
-                .map(|(cid, text)| Codepoint::with_cid(cid, 0.0, text))
-                .collect();
-            inventory.push(Op::ShowText {
-                items: vec![TextItem::GlyphIds(codepoints)],
-            });
-        }
-        inventory.push(Op::EndTextSection);
-        let (width, height) = (edition.width, edition.height);
-        doc.pages.push(PdfPage {
-            media_box: Rect::from_wh(Pt(width), Pt(height)),
-            trim_box: Rect::from_wh(Pt(width), Pt(height)),
-            crop_box: Rect::from_wh(Pt(width), Pt(height)),
-            ops: inventory,
-        });
-        let options = PdfSaveOptions {
-            optimize: false,
-            subset_fonts: false,
-            secure: true,
-            image_optimization: None,
-        };
-        let mut warnings = Vec::new();
-        let mut lo = doc.to_lopdf_document(&options, &mut warnings);
-        drop(doc);
+        let mut lo = fonts_document(std::mem::take(&mut self.faces), book, edition, info)?;
         let (pages_id, resources) = take_inventory_page(&mut lo)?;
         let resources_id = lo.add_object(resources);
-        let page_box = || {
-            Object::Array(vec![
-                0.into(),
-                0.into(),
-                Object::Real(width),
-                Object::Real(height),
-            ])
-        };
+        let page_box = Object::Array(vec![
+            0.into(),
+            0.into(),
+            Object::Real(edition.width),
+            Object::Real(edition.height),
+        ]);
         let mut kids = Vec::with_capacity(self.contents.len());
-        for content in self.contents {
+        for content in std::mem::take(&mut self.contents) {
             let mut stream_dict = Dictionary::new();
             stream_dict.set("Filter", "FlateDecode");
             let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
             let page = Dictionary::from_iter(vec![
                 ("Type", Object::Name(b"Page".to_vec())),
                 ("Parent", Object::Reference(pages_id)),
-                ("MediaBox", page_box()),
-                ("CropBox", page_box()),
-                ("TrimBox", page_box()),
+                ("MediaBox", page_box.clone()),
+                ("CropBox", page_box.clone()),
+                ("TrimBox", page_box.clone()),
                 ("Resources", Object::Reference(resources_id)),
                 ("Contents", Object::Reference(contents)),
             ]);
@@ -292,9 +248,61 @@ impl PdfPages {
         finish(&mut lo, &edition.outline, info)?;
         lo.prune_objects();
         lo.renumber_objects();
-        compress_streams(&mut lo)?;
+        compress_streams(&mut lo, &mut self.deflater)?;
         save_with_identifier(&mut lo)
     }
+}
+
+/// printpdf's document of the fonts: each face subset to the glyphs used,
+/// shown once each, in the order of their names, on one inventory page.
+fn fonts_document(
+    faces: BTreeMap<FaceId, FaceUse>,
+    book: &FontBook,
+    edition: &Typeset,
+    info: &PdfInfo,
+) -> Result<pdf_lopdf::Document, String> {
+    let mut doc = PdfDocument::new(info.title.as_deref().unwrap_or(""));
+    let mut inventory = vec![Op::StartTextSection];
+    let mut faces: Vec<(FaceId, FaceUse)> = faces.into_iter().collect();
+    faces.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    for (face_id, used) in faces {
+        let face = book.face(face_id);
+        let sub = subset_with(face, &used.remapper, &used.glyphs)?;
+        let parsed = parsed_font(face, &sub)?;
+        let id = FontId(used.name);
+        doc.resources
+            .fonts
+            .map
+            .insert(id.clone(), printpdf::PdfFont::new(parsed));
+        inventory.push(Op::SetFont {
+            font: PdfFontHandle::External(id),
+            size: Pt(10.0),
+        });
+        let codepoints = used
+            .texts
+            .into_iter()
+            .map(|(cid, text)| Codepoint::with_cid(cid, 0.0, text))
+            .collect();
+        inventory.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(codepoints)],
+        });
+    }
+    inventory.push(Op::EndTextSection);
+    let (width, height) = (Pt(edition.width), Pt(edition.height));
+    doc.pages.push(PdfPage {
+        media_box: Rect::from_wh(width, height),
+        trim_box: Rect::from_wh(width, height),
+        crop_box: Rect::from_wh(width, height),
+        ops: inventory,
+    });
+    let options = PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    Ok(doc.to_lopdf_document(&options, &mut warnings))
 }
 
 /// Takes printpdf's one page (the inventory) out of the page tree; its
@@ -337,7 +345,7 @@ fn num(v: f32) -> String {
 }
 
 /// `bytes` as a zlib stream, made with `deflater` (reset first).
-fn deflate_with(deflater: &mut flate2::Compress, bytes: &[u8]) -> Result<Vec<u8>, String> {
+fn deflate(deflater: &mut flate2::Compress, bytes: &[u8]) -> Result<Vec<u8>, String> {
     deflater.reset();
     let mut out = Vec::with_capacity(bytes.len() / 4 + 64);
     loop {
@@ -353,19 +361,13 @@ fn deflate_with(deflater: &mut flate2::Compress, bytes: &[u8]) -> Result<Vec<u8>
     }
 }
 
-fn deflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    use std::io::Write;
-    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder
-        .write_all(bytes)
-        .and_then(|()| encoder.finish())
-        .map_err(|e| format!("cannot compress the PDF: {e}"))
-}
-
 /// Deflates every stream not compressed yet, at zlib's default level: as
 /// small as the best level within a percent or two, and several times
 /// faster (lopdf's `compress` always uses the best).
-fn compress_streams(lo: &mut pdf_lopdf::Document) -> Result<(), String> {
+fn compress_streams(
+    lo: &mut pdf_lopdf::Document,
+    deflater: &mut flate2::Compress,
+) -> Result<(), String> {
     for object in lo.objects.values_mut() {
         let Object::Stream(stream) = object else {
             continue;
@@ -373,7 +375,7 @@ fn compress_streams(lo: &mut pdf_lopdf::Document) -> Result<(), String> {
         if stream.dict.has(b"Filter") {
             continue;
         }
-        let compressed = deflate(&stream.content)?;
+        let compressed = deflate(deflater, &stream.content)?;
         if compressed.len() < stream.content.len() {
             stream.dict.set("Filter", "FlateDecode");
             stream.set_content(compressed);
