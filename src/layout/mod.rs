@@ -203,51 +203,8 @@ pub fn typeset_into(
         stopped: None,
     };
     let mut pages = Paginator::new(document, design);
-    if let Some(title) = &document.meta.title {
-        // A title block: the title, then authors and date.
-        let lang = first_lang(document);
-        let style = TextStyle {
-            role: Role::Heading,
-            size: 20.0,
-            lang: lang.clone(),
-            justify: false,
-            hyphenate: false,
-        };
-        let lines = setter.set(title, &style, measure);
-        pages.add(
-            Chunk {
-                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                leading: 25.0,
-                ascent: 20.0,
-                space_before: 0.0,
-                keep_with_next: true,
-                outline: Vec::new(),
-            },
-            &mut setter,
-            sink,
-        )?;
-        if let Some(byline) = document.meta.byline() {
-            let style = TextStyle {
-                role: Role::Body,
-                size: design.body_size,
-                lang,
-                justify: false,
-                hyphenate: false,
-            };
-            let lines = setter.set(&byline, &style, measure);
-            pages.add(
-                Chunk {
-                    lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                    leading: design.body_leading,
-                    ascent: design.body_size,
-                    space_before: 4.0,
-                    keep_with_next: true,
-                    outline: Vec::new(),
-                },
-                &mut setter,
-                sink,
-            )?;
-        }
+    for chunk in title_block(document, design, &mut setter, measure) {
+        pages.add(chunk, &mut setter, sink)?;
     }
     for section in &document.sections {
         let mut section_entry = Some((
@@ -257,100 +214,12 @@ pub fn typeset_into(
                 .unwrap_or_else(|| language_name(&section.lang)),
             0u8,
         ));
-        for (k, block) in section.blocks.iter().enumerate() {
+        for k in 0..section.blocks.len() {
             crate::memory::check(|| {
                 format!("typesetting block {} of a {} section", k + 1, section.lang)
             })?;
-            let lang = if block.lang.is_empty() || block.lang == "und" {
-                section.lang.clone()
-            } else {
-                block.lang.clone()
-            };
-            let hyphenate = matches!(lang.split('-').next(), Some("en" | "fr" | "es"));
-            let body = TextStyle {
-                role: Role::Body,
-                size: design.body_size,
-                lang: lang.clone(),
-                justify: true,
-                hyphenate,
-            };
-            let section_space = if k == 0 { 10.0 } else { 0.0 };
-            let mut outline: Vec<(String, u8)> = section_entry.take().into_iter().collect();
-            let chunk = match &block.kind {
-                BlockKind::Heading { level, text } => {
-                    let (size, leading, before, _after) = design.heading(*level);
-                    let style = TextStyle {
-                        role: Role::Heading,
-                        size,
-                        lang,
-                        justify: false,
-                        hyphenate: false,
-                    };
-                    outline.push((text.clone(), (*level).clamp(1, 6)));
-                    let lines = setter.set(text, &style, measure);
-                    Chunk {
-                        lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                        leading,
-                        ascent: size,
-                        space_before: before + section_space,
-                        keep_with_next: true,
-                        outline,
-                    }
-                }
-                BlockKind::Paragraph { text } => {
-                    let lines = setter.set(text, &body, measure);
-                    Chunk {
-                        lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                        leading: design.body_leading,
-                        ascent: design.body_size,
-                        space_before: design.paragraph_space + section_space,
-                        keep_with_next: false,
-                        outline,
-                    }
-                }
-                BlockKind::ListItem { marker, text } => {
-                    let indent = design.hanging_indent;
-                    let mut lines: Vec<(f32, Line)> = setter
-                        .set(text, &body, measure - indent)
-                        .into_iter()
-                        .map(|l| (indent, l))
-                        .collect();
-                    let marker_style = TextStyle {
-                        justify: false,
-                        hyphenate: false,
-                        ..body.clone()
-                    };
-                    let marker_line = setter.set(marker, &marker_style, indent).into_iter().next();
-                    if let (Some(m), Some(first)) = (marker_line, lines.first_mut()) {
-                        // The marker hangs in the indent; its glyphs go first.
-                        let offset = -indent;
-                        let mut glyphs: Vec<_> = m
-                            .glyphs
-                            .into_iter()
-                            .map(|mut g| {
-                                g.x += offset;
-                                g
-                            })
-                            .collect();
-                        glyphs.append(&mut first.1.glyphs);
-                        first.1.glyphs = glyphs;
-                    }
-                    let after_heading =
-                        k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
-                    Chunk {
-                        lines,
-                        leading: design.body_leading,
-                        ascent: design.body_size,
-                        space_before: if after_heading {
-                            design.paragraph_space
-                        } else {
-                            design.item_space
-                        } + section_space,
-                        keep_with_next: false,
-                        outline,
-                    }
-                }
-            };
+            let outline: Vec<(String, u8)> = section_entry.take().into_iter().collect();
+            let chunk = block_chunk(section, k, outline, design, &mut setter, measure);
             if let Some(why) = setter.stopped.take() {
                 return Err(why);
             }
@@ -365,6 +234,162 @@ pub fn typeset_into(
         outline,
         uncovered: setter.uncovered,
     })
+}
+
+/// The title block, when the document has a title: the title, then the
+/// authors and date.
+fn title_block(
+    document: &Document,
+    design: &Design,
+    setter: &mut Setter,
+    measure: f32,
+) -> Vec<Chunk> {
+    let Some(title) = &document.meta.title else {
+        return Vec::new();
+    };
+    let lang = first_lang(document);
+    let style = TextStyle {
+        role: Role::Heading,
+        size: 20.0,
+        lang: lang.clone(),
+        justify: false,
+        hyphenate: false,
+    };
+    let mut chunks = vec![Chunk {
+        lines: setter
+            .set(title, &style, measure)
+            .into_iter()
+            .map(|l| (0.0, l))
+            .collect(),
+        leading: 25.0,
+        ascent: 20.0,
+        space_before: 0.0,
+        keep_with_next: true,
+        outline: Vec::new(),
+    }];
+    if let Some(byline) = document.meta.byline() {
+        let style = TextStyle {
+            role: Role::Body,
+            size: design.body_size,
+            lang,
+            justify: false,
+            hyphenate: false,
+        };
+        chunks.push(Chunk {
+            lines: setter
+                .set(&byline, &style, measure)
+                .into_iter()
+                .map(|l| (0.0, l))
+                .collect(),
+            leading: design.body_leading,
+            ascent: design.body_size,
+            space_before: 4.0,
+            keep_with_next: true,
+            outline: Vec::new(),
+        });
+    }
+    chunks
+}
+
+/// Block `k` of `section`, set into lines with its spacing and bookmarks.
+fn block_chunk(
+    section: &crate::model::Section,
+    k: usize,
+    mut outline: Vec<(String, u8)>,
+    design: &Design,
+    setter: &mut Setter,
+    measure: f32,
+) -> Chunk {
+    let block = &section.blocks[k];
+    let lang = if block.lang.is_empty() || block.lang == "und" {
+        section.lang.clone()
+    } else {
+        block.lang.clone()
+    };
+    let hyphenate = matches!(lang.split('-').next(), Some("en" | "fr" | "es"));
+    let body = TextStyle {
+        role: Role::Body,
+        size: design.body_size,
+        lang: lang.clone(),
+        justify: true,
+        hyphenate,
+    };
+    let section_space = if k == 0 { 10.0 } else { 0.0 };
+    match &block.kind {
+        BlockKind::Heading { level, text } => {
+            let (size, leading, before, _after) = design.heading(*level);
+            let style = TextStyle {
+                role: Role::Heading,
+                size,
+                lang,
+                justify: false,
+                hyphenate: false,
+            };
+            outline.push((text.clone(), (*level).clamp(1, 6)));
+            let lines = setter.set(text, &style, measure);
+            Chunk {
+                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                leading,
+                ascent: size,
+                space_before: before + section_space,
+                keep_with_next: true,
+                outline,
+            }
+        }
+        BlockKind::Paragraph { text } => {
+            let lines = setter.set(text, &body, measure);
+            Chunk {
+                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
+                leading: design.body_leading,
+                ascent: design.body_size,
+                space_before: design.paragraph_space + section_space,
+                keep_with_next: false,
+                outline,
+            }
+        }
+        BlockKind::ListItem { marker, text } => {
+            let indent = design.hanging_indent;
+            let mut lines: Vec<(f32, Line)> = setter
+                .set(text, &body, measure - indent)
+                .into_iter()
+                .map(|l| (indent, l))
+                .collect();
+            let marker_style = TextStyle {
+                justify: false,
+                hyphenate: false,
+                ..body.clone()
+            };
+            let marker_line = setter.set(marker, &marker_style, indent).into_iter().next();
+            if let (Some(m), Some(first)) = (marker_line, lines.first_mut()) {
+                // The marker hangs in the indent; its glyphs go first.
+                let offset = -indent;
+                let mut glyphs: Vec<_> = m
+                    .glyphs
+                    .into_iter()
+                    .map(|mut g| {
+                        g.x += offset;
+                        g
+                    })
+                    .collect();
+                glyphs.append(&mut first.1.glyphs);
+                first.1.glyphs = glyphs;
+            }
+            let after_heading =
+                k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
+            Chunk {
+                lines,
+                leading: design.body_leading,
+                ascent: design.body_size,
+                space_before: if after_heading {
+                    design.paragraph_space
+                } else {
+                    design.item_space
+                } + section_space,
+                keep_with_next: false,
+                outline,
+            }
+        }
+    }
 }
 
 /// Fills pages with chunks as they come: a heading stays with the first two
@@ -554,6 +579,7 @@ struct Furniture<'d> {
     /// The level of the headings that head pages; `None` with a title.
     top: Option<u8>,
     set_heads: BTreeMap<String, Option<Line>>,
+    folio_style: TextStyle,
 }
 
 impl<'d> Furniture<'d> {
@@ -580,6 +606,7 @@ impl<'d> Furniture<'d> {
             head,
             top,
             set_heads: BTreeMap::new(),
+            folio_style: furniture_style(design, first_lang(document)),
         }
     }
 
@@ -615,10 +642,9 @@ impl<'d> Furniture<'d> {
                     .push((design.margin_side, y, page_width - design.margin_side, y));
             }
         }
-        let folio_style = furniture_style(design, first_lang(self.document));
         let folio = (n + 1).to_string();
         if let Some(line) = setter
-            .set(&folio, &folio_style, f32::MAX)
+            .set(&folio, &self.folio_style, f32::MAX)
             .into_iter()
             .next()
         {
