@@ -1530,12 +1530,12 @@ mod tests {
     #[test]
     fn spaces_come_from_gaps_not_from_kerning() {
         // -300/1000 em is a word gap; -50 is a kern; +80 tightens.
-        let text = read_pdf(
-            &pdf(&["BT /F1 12 Tf 72 700 Td [(Hello) -300 (world) -50 (wide) 80 (ly)] TJ ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&text.pages[0]), ["Hello worldwidely"]);
+        assert_eq!(
+            first_page_texts(
+                "BT /F1 12 Tf 72 700 Td [(Hello) -300 (world) -50 (wide) 80 (ly)] TJ ET"
+            ),
+            ["Hello worldwidely"]
+        );
     }
 
     #[test]
@@ -1627,32 +1627,27 @@ mod tests {
 
     #[test]
     fn duplicated_fake_bold_glyphs_are_read_once() {
-        let text = read_pdf(
-            &pdf(&["BT /F1 12 Tf 72 700 Td (Bold) Tj ET BT /F1 12 Tf 72.3 700 Td (Bold) Tj ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&text.pages[0]), ["Bold"]);
+        assert_eq!(
+            first_page_texts(
+                "BT /F1 12 Tf 72 700 Td (Bold) Tj ET BT /F1 12 Tf 72.3 700 Td (Bold) Tj ET"
+            ),
+            ["Bold"]
+        );
     }
 
     #[test]
     fn rotated_text_is_one_line() {
-        let text = read_pdf(
-            &pdf(&["BT /F1 12 Tf 72 700 Td (Body text) Tj ET BT /F1 10 Tf 0 1 -1 0 580 200 Tm (Margin stamp) Tj ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&text.pages[0]), ["Body text", "Margin stamp"]);
+        assert_eq!(first_page_texts("BT /F1 12 Tf 72 700 Td (Body text) Tj ET BT /F1 10 Tf 0 1 -1 0 580 200 Tm (Margin stamp) Tj ET"), ["Body text", "Margin stamp"]);
     }
 
     #[test]
     fn quote_operators_are_not_dropped() {
-        let text = read_pdf(
-            &pdf(&["BT /F1 12 Tf 14 TL 72 700 Td (First) Tj (Second) ' 1 0.5 (Third) \" ET"]),
-            None,
-        )
-        .expect("readable");
-        assert_eq!(texts(&text.pages[0]), ["First", "Second", "Third"]);
+        assert_eq!(
+            first_page_texts(
+                "BT /F1 12 Tf 14 TL 72 700 Td (First) Tj (Second) ' 1 0.5 (Third) \" ET"
+            ),
+            ["First", "Second", "Third"]
+        );
     }
 
     #[test]
