@@ -77,11 +77,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// way (a folder, or the file itself) that leads out of it is refused with
 /// an error naming the link. `root` itself may be a link: the user named it.
 pub fn write_within(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let target = confine(root, path)?;
+    write_confined(&confine(root, path)?, path, bytes)
+}
+
+/// Writes `bytes` to `target`, a path [`confine`] has resolved (`shown` is the
+/// path as offprint named it, for errors).
+pub fn write_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<(), Error> {
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
     }
-    replace_file(&target, bytes).map_err(|e| Error::io(path.display().to_string(), &e))
+    replace_file(target, bytes).map_err(|e| Error::io(shown.display().to_string(), &e))
 }
 
 /// Where `path`, under the output folder `root`, really is: its folders and

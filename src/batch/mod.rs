@@ -682,7 +682,7 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
                     "is also an input; choose another output folder",
                 ));
             }
-            crate::output::write_within(context.out, &path, &file.bytes)?;
+            crate::output::write_confined(&real, &path, &file.bytes)?;
             Ok(real)
         });
         match result {
