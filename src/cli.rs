@@ -961,15 +961,22 @@ fn run_clean(args: &CleanArgs) -> Result<(), Error> {
     if let Some(why) = cleaned.emptied(&raw) {
         return Err(Error::new(args.input.display().to_string(), why));
     }
-    let rendered = TextFormat::from(args.to).render(&cleaned.document);
+    // Each stage's data goes as soon as the next is made: for a long text the
+    // source lines, the document, its rendering and the report are each about
+    // its size, and need not be held at once.
+    drop(raw);
+    let crate::clean::Cleaned { document, report } = cleaned;
+    let rendered = TextFormat::from(args.to).render(&document);
+    drop(document);
     // The report comes last, and only once the output is in place, so that
     // a failure leaves neither behind.
     if let Some(report_path) = &args.report {
         ensure_not_input(report_path, &[args.input.as_path()])?;
     }
     emit(args.output.as_deref(), &args.input, rendered.as_bytes())?;
+    drop(rendered);
     if let Some(report_path) = &args.report {
-        if let Err(error) = write_atomic(report_path, report_json(&cleaned.report).as_bytes()) {
+        if let Err(error) = write_atomic(report_path, report_json(&report).as_bytes()) {
             if let Some(output) = &args.output {
                 let _ = std::fs::remove_file(output);
             }
@@ -988,13 +995,24 @@ pub fn report_json(report: &Report) -> String {
         counts: std::collections::BTreeMap<crate::clean::EditKind, usize>,
         edits: &'a [crate::clean::Edit],
     }
-    let mut out = serde_json::to_string_pretty(&Versioned {
-        format: "offprint-report",
-        version: 1,
-        counts: report.counts(),
-        edits: &report.edits,
-    })
+    // About 150 bytes of JSON an edit besides its texts: reserved at once, a long
+    // document's report is not copied as it grows.
+    let size: usize = report
+        .edits
+        .iter()
+        .map(|e| 150 + e.before.len() + e.after.len())
+        .sum();
+    let mut out = Vec::with_capacity(size);
+    serde_json::to_writer_pretty(
+        &mut out,
+        &Versioned {
+            format: "offprint-report",
+            version: 1,
+            counts: report.counts(),
+            edits: &report.edits,
+        },
+    )
     .expect("the report always serialises");
-    out.push('\n');
-    out
+    out.push(b'\n');
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }

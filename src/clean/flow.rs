@@ -68,7 +68,7 @@ impl<'a> Flow<'a> {
     pub fn new(lines: &'a [Line]) -> Flow<'a> {
         let margins = left_margins(lines);
         let pitch = line_pitch(lines);
-        let mut flow: Vec<FlowLine> = Vec::new();
+        let mut flow: Vec<FlowLine> = Vec::with_capacity(lines.len());
         let mut gap = 0;
         let mut page = lines.first().map_or(1, |l| l.page);
         let mut page_break = false;
@@ -80,7 +80,7 @@ impl<'a> Flow<'a> {
                 previous = None;
             }
             let label = match &line.role {
-                Role::Label(label) => Some(label),
+                Role::Label(label) => Some(&**label),
                 Role::Text if !line.text.is_empty() => None,
                 _ => {
                     gap += 1;
@@ -315,7 +315,7 @@ mod tests {
     use super::*;
 
     /// A line of a two-column page at `top`, running from `left` to `right`.
-    fn placed(text: &str, number: usize, top: f32, left: f32, right: f32) -> Line {
+    fn placed(text: &str, number: usize, top: f32, left: f32, right: f32) -> Line<'_> {
         Line {
             geometry: Some(LineGeometry {
                 top,

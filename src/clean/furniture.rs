@@ -65,9 +65,9 @@ pub fn remove_running_lines(lines: &mut [Line], report: &mut Report) -> Vec<Stri
         if 2 * alone > occurrences.len() {
             continue;
         }
-        let text = &lines[occurrences[0]].text;
-        if kind != EditKind::RunningFooter && !headers.contains(text) {
-            headers.push(text.clone());
+        let text = lines[occurrences[0]].text.as_ref();
+        if kind != EditKind::RunningFooter && !headers.iter().any(|h| h == text) {
+            headers.push(text.to_string());
         }
         for i in occurrences {
             remove(&mut lines[i], kind, report);
@@ -98,7 +98,7 @@ pub fn remove_title_repeat(lines: &mut [Line], headers: &[String], report: &mut 
             let run = &head[start..start + count];
             let joined = run
                 .iter()
-                .map(|&i| lines[i].text.as_str())
+                .map(|&i| lines[i].text.as_ref())
                 .collect::<Vec<_>>()
                 .join(" ");
             if wanted.contains(&folded(&joined)) {
@@ -178,7 +178,7 @@ fn numbers_count_up(lines: &[Line], occurrences: &[usize]) -> bool {
 }
 
 fn remove(line: &mut Line, kind: EditKind, report: &mut Report) {
-    report.push(kind, line.page, line.number, line.text.as_str(), "");
+    report.push(kind, line.page, line.number, line.text.as_ref(), "");
     line.remove();
 }
 
@@ -428,7 +428,7 @@ fn to_roman(mut n: u32) -> String {
 mod tests {
     use super::*;
 
-    fn lines(text: &str) -> Vec<Line> {
+    fn lines(text: &str) -> Vec<Line<'_>> {
         let mut page = 1;
         text.split('\n')
             .enumerate()
@@ -445,11 +445,11 @@ mod tests {
             .collect()
     }
 
-    fn kept(lines: &[Line]) -> Vec<&str> {
+    fn kept<'a>(lines: &'a [Line]) -> Vec<&'a str> {
         lines
             .iter()
             .filter(|l| l.is_content())
-            .map(|l| l.text.as_str())
+            .map(|l| l.text.as_ref())
             .collect()
     }
 
@@ -502,7 +502,7 @@ mod tests {
     }
 
     /// A one-page PDF's lines: text at `top` points, size 10.
-    fn placed(lines: &[(&str, f32)]) -> Vec<Line> {
+    fn placed<'a>(lines: &[(&'a str, f32)]) -> Vec<Line<'a>> {
         lines
             .iter()
             .enumerate()

@@ -32,7 +32,7 @@ pub fn find_date(lines: &[Line], report: &mut Report) -> Option<String> {
             EditKind::Metadata,
             line.page,
             line.number,
-            line.text.as_str(),
+            line.text.as_ref(),
             format!("date: {date}"),
         );
         Some(date)

@@ -40,11 +40,13 @@ use hyphen::{HyphenChoice, Lexicon};
 use lists::{parse_marker, ListSequence};
 pub use report::{Edit, EditKind, Report};
 use sections::{Item, Label, LanguageDetector};
+use std::borrow::Cow;
 
-/// A source line as the passes see it.
+/// A source line as the passes see it: its text borrowed from the source until
+/// a pass changes it (most lines stay as they were read).
 #[derive(Debug, Clone)]
-pub struct Line {
-    pub text: String,
+pub struct Line<'a> {
+    pub text: Cow<'a, str>,
     pub page: usize,
     pub number: usize,
     pub role: Role,
@@ -58,14 +60,15 @@ pub enum Role {
     Text,
     /// Taken out of the text (and reported).
     Removed,
-    /// A language label, kept in the model rather than the text.
-    Label(Label),
+    /// A language label, kept in the model rather than the text (boxed: labels
+    /// are few, and every line carries a role).
+    Label(Box<Label>),
 }
 
-impl Line {
-    pub fn new(text: &str, page: usize, number: usize) -> Line {
+impl<'a> Line<'a> {
+    pub fn new(text: &'a str, page: usize, number: usize) -> Line<'a> {
         Line {
-            text: text.to_string(),
+            text: Cow::Borrowed(text),
             page,
             number,
             role: Role::Text,
@@ -87,7 +90,7 @@ impl Line {
     }
 
     fn make_label(&mut self, label: Label) {
-        self.role = Role::Label(label);
+        self.role = Role::Label(Box::new(label));
     }
 }
 
@@ -122,13 +125,11 @@ impl Cleaned {
 /// Runs every cleaning pass over `raw`.
 pub fn clean(raw: &RawDoc) -> Cleaned {
     let mut report = Report::default();
-    let mut lines: Vec<Line> = raw
-        .lines()
-        .map(|(page, line)| Line {
-            geometry: line.geometry,
-            ..Line::new(&line.text, page, line.number)
-        })
-        .collect();
+    let mut lines: Vec<Line> = Vec::with_capacity(raw.pages.iter().map(|p| p.lines.len()).sum());
+    lines.extend(raw.lines().map(|(page, line)| Line {
+        geometry: line.geometry,
+        ..Line::new(&line.text, page, line.number)
+    }));
     spacing::normalize_spacing(&mut lines, &mut report);
     normalize::normalize_characters(&mut lines, &mut report);
     furniture::remove_page_numbers(&mut lines, &mut report);
@@ -177,8 +178,13 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
     let mut list = ListSequence::default();
     let close = |open: &mut Option<OpenBlock>, items: &mut Vec<Item>| {
         if let Some(block) = open.take() {
+            let mut kind = block.kind;
+            if let BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } = &mut kind {
+                // Joining lines grew the text by doubling; a long document keeps every block.
+                text.shrink_to_fit();
+            }
             items.push(Item::Block(Block {
-                kind: block.kind,
+                kind,
                 lang: String::new(),
                 provenance: block.provenance,
             }));

@@ -91,7 +91,7 @@ pub fn normalize_characters(lines: &mut [Line], report: &mut Report) {
                 None => text.push(c),
             }
         }
-        line.text = text;
+        line.text = text.into();
     }
 }
 

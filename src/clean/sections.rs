@@ -77,7 +77,7 @@ pub fn take_labels(lines: &mut [Line], report: &mut Report) {
                 EditKind::SectionLabel,
                 line.page,
                 line.number,
-                line.text.as_str(),
+                line.text.as_ref(),
                 "",
             );
             line.make_label(label);

@@ -9,6 +9,10 @@ use super::Line;
 /// character of text is involved.
 pub fn normalize_spacing(lines: &mut [Line], report: &mut Report) {
     for line in lines {
+        // Most lines are already spaced right: check before building a new string.
+        if is_normal(&line.text) {
+            continue;
+        }
         let normalized = normalize(&line.text);
         if normalized != line.text {
             if !normalized.is_empty() {
@@ -16,13 +20,18 @@ pub fn normalize_spacing(lines: &mut [Line], report: &mut Report) {
                     EditKind::Spacing,
                     line.page,
                     line.number,
-                    line.text.as_str(),
+                    line.text.as_ref(),
                     normalized.as_str(),
                 );
             }
-            line.text = normalized;
+            line.text = normalized.into();
         }
     }
+}
+
+/// Whether `text` has no leading, trailing, doubled spaces or tabs.
+fn is_normal(text: &str) -> bool {
+    !text.starts_with(' ') && !text.ends_with(' ') && !text.contains(['\t']) && !text.contains("  ")
 }
 
 fn normalize(text: &str) -> String {

@@ -40,10 +40,13 @@ mod tests {
     use super::*;
     use crate::clean::Line;
 
-    fn flow_of(text: &str) -> Vec<Line> {
+    fn flow_of(text: &str) -> Vec<Line<'static>> {
         text.split('\n')
             .enumerate()
-            .map(|(k, t)| Line::new(t, 1, k + 1))
+            .map(|(k, t)| Line {
+                text: t.to_string().into(),
+                ..Line::new("", 1, k + 1)
+            })
             .collect()
     }
 

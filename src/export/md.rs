@@ -5,6 +5,9 @@ use crate::model::{BlockKind, Document};
 
 pub fn to_markdown(document: &Document) -> String {
     let mut out = front_matter(document);
+    // The Markdown is the text and a little markup: reserved at once, a long
+    // document's is not copied as it grows.
+    out.reserve(document.blocks().map(|b| b.kind.text().len() + 8).sum());
     for section in &document.sections {
         if !out.is_empty() {
             out.push('\n');

@@ -50,6 +50,8 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
             }
             match next {
                 Some(rest) => {
+                    // Pages are kept to the end: none holds room for lines it will not get.
+                    page.lines.shrink_to_fit();
                     let number = pages.len() + 1;
                     pages.push(RawPage {
                         number,
@@ -61,6 +63,9 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
                 None => break,
             }
         }
+    }
+    if let Some(page) = pages.last_mut() {
+        page.lines.shrink_to_fit();
     }
     Ok(RawDoc {
         pages,
