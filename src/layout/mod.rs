@@ -219,11 +219,11 @@ pub fn typeset_into(
                 format!("typesetting block {} of a {} section", k + 1, section.lang)
             })?;
             let outline: Vec<(String, u8)> = section_entry.take().into_iter().collect();
-            let chunk = block_chunk(section, k, outline, design, &mut setter, measure);
+            let mut add = |chunk, setter: &mut Setter| pages.add(chunk, setter, sink);
+            block_chunks(section, k, outline, design, &mut setter, measure, &mut add)?;
             if let Some(why) = setter.stopped.take() {
                 return Err(why);
             }
-            pages.add(chunk, &mut setter, sink)?;
         }
     }
     let (count, outline) = pages.finish(&mut setter, sink)?;
@@ -291,15 +291,19 @@ fn title_block(
     chunks
 }
 
-/// Block `k` of `section`, set into lines with its spacing and bookmarks.
-fn block_chunk(
+/// Block `k` of `section`, set into lines with its spacing and bookmarks,
+/// handed to `add` as one chunk or, for a very long paragraph, as a chunk for
+/// each window of its text (see [`paragraph::WINDOW`]), so that its lines are
+/// never all held at once.
+fn block_chunks(
     section: &crate::model::Section,
     k: usize,
     mut outline: Vec<(String, u8)>,
     design: &Design,
     setter: &mut Setter,
     measure: f32,
-) -> Chunk {
+    add: &mut dyn FnMut(Chunk, &mut Setter) -> Result<(), String>,
+) -> Result<(), String> {
     let block = &section.blocks[k];
     let lang = if block.lang.is_empty() || block.lang == "und" {
         section.lang.clone()
@@ -315,7 +319,7 @@ fn block_chunk(
         hyphenate,
     };
     let section_space = if k == 0 { 10.0 } else { 0.0 };
-    match &block.kind {
+    let (text, indent, space_before) = match &block.kind {
         BlockKind::Heading { level, text } => {
             let (size, leading, before, _after) = design.heading(*level);
             let style = TextStyle {
@@ -327,69 +331,84 @@ fn block_chunk(
             };
             outline.push((text.clone(), (*level).clamp(1, 6)));
             let lines = setter.set(text, &style, measure);
-            Chunk {
+            let chunk = Chunk {
                 lines: lines.into_iter().map(|l| (0.0, l)).collect(),
                 leading,
                 ascent: size,
                 space_before: before + section_space,
                 keep_with_next: true,
                 outline,
-            }
+            };
+            return add(chunk, setter);
         }
-        BlockKind::Paragraph { text } => {
-            let lines = setter.set(text, &body, measure);
-            Chunk {
-                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                leading: design.body_leading,
-                ascent: design.body_size,
-                space_before: design.paragraph_space + section_space,
-                keep_with_next: false,
-                outline,
-            }
+        BlockKind::Paragraph { text } => (text, 0.0, design.paragraph_space),
+        BlockKind::ListItem { text, .. } => {
+            let after_heading =
+                k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
+            let space = if after_heading {
+                design.paragraph_space
+            } else {
+                design.item_space
+            };
+            (text, design.hanging_indent, space)
         }
-        BlockKind::ListItem { marker, text } => {
-            let indent = design.hanging_indent;
-            let mut lines: Vec<(f32, Line)> = setter
-                .set(text, &body, measure - indent)
-                .into_iter()
-                .map(|l| (indent, l))
-                .collect();
+    };
+    let mut marker = match &block.kind {
+        BlockKind::ListItem { marker, .. } => {
             let marker_style = TextStyle {
                 justify: false,
                 hyphenate: false,
                 ..body.clone()
             };
-            let marker_line = setter.set(marker, &marker_style, indent).into_iter().next();
-            if let (Some(m), Some(first)) = (marker_line, lines.first_mut()) {
-                // The marker hangs in the indent; its glyphs go first.
-                let offset = -indent;
-                let mut glyphs: Vec<_> = m
-                    .glyphs
-                    .into_iter()
-                    .map(|mut g| {
-                        g.x += offset;
-                        g
-                    })
-                    .collect();
-                glyphs.append(&mut first.1.glyphs);
-                first.1.glyphs = glyphs;
-            }
-            let after_heading =
-                k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
-            Chunk {
-                lines,
-                leading: design.body_leading,
-                ascent: design.body_size,
-                space_before: if after_heading {
-                    design.paragraph_space
-                } else {
-                    design.item_space
-                } + section_space,
-                keep_with_next: false,
-                outline,
-            }
+            setter.set(marker, &marker_style, indent).into_iter().next()
         }
+        _ => None,
+    };
+    let mut first = true;
+    setter.set_in_runs(text, &body, measure - indent, &mut |setter, run| {
+        let mut lines: Vec<(f32, Line)> = run.into_iter().map(|l| (indent, l)).collect();
+        if let (Some(m), Some(first_line)) = (marker.take(), lines.first_mut()) {
+            // The marker hangs in the indent; its glyphs go first.
+            let mut glyphs: Vec<_> = m
+                .glyphs
+                .into_iter()
+                .map(|mut g| {
+                    g.x -= indent;
+                    g
+                })
+                .collect();
+            glyphs.append(&mut first_line.1.glyphs);
+            first_line.1.glyphs = glyphs;
+        }
+        let chunk = Chunk {
+            lines,
+            leading: design.body_leading,
+            ascent: design.body_size,
+            // A later window's lines go on from the last's, without a space.
+            space_before: if first {
+                space_before + section_space
+            } else {
+                0.0
+            },
+            keep_with_next: false,
+            outline: std::mem::take(&mut outline),
+        };
+        first = false;
+        add(chunk, setter)
+    })?;
+    if first {
+        // No text: the block still takes its space and carries its bookmarks.
+        let chunk = Chunk {
+            lines: Vec::new(),
+            leading: design.body_leading,
+            ascent: design.body_size,
+            space_before: space_before + section_space,
+            keep_with_next: false,
+            outline,
+        };
+        add(chunk, setter)?;
     }
+    Ok(())
 }
 
 /// Fills pages with chunks as they come: a heading stays with the first two

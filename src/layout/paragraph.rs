@@ -121,6 +121,37 @@ struct Piece {
     cjk_end: bool,
 }
 
+/// How much of a block's text is set at once: a paragraph longer than this
+/// (about ten thousand words; real ones never are) is set a window at a time.
+pub const WINDOW: usize = 64 << 10;
+
+/// Where a set line starts in its text, and how many lines in a row before it
+/// ended with an added hyphen: what setting needs to start again there.
+#[derive(Debug, Clone, Copy)]
+struct LineStart {
+    at: usize,
+    hyphen_run: usize,
+}
+
+/// Lines as they are filled, with their starts.
+#[derive(Default)]
+struct SetLines {
+    lines: Vec<Line>,
+    starts: Vec<LineStart>,
+    /// The hyphen run when the line being filled began.
+    run_at_start: usize,
+}
+
+/// The end of the window of `text` from `start`: `window` bytes on, moved to
+/// the next character boundary.
+fn window_end(text: &str, start: usize, window: usize) -> usize {
+    let mut end = start.saturating_add(window).min(text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    end
+}
+
 /// A block's text with what setting it needs: the face of each character,
 /// a char index per byte, and where scripts meet.
 struct Prepared<'t> {
@@ -130,6 +161,9 @@ struct Prepared<'t> {
     gaps: Vec<usize>,
     size: f32,
 }
+
+/// Receives the lines of a text in runs, with the setter to go on with.
+pub type RunSink<'s> = dyn for<'b> FnMut(&mut Setter<'b>, Vec<Line>) -> Result<(), String> + 's;
 
 /// Sets text for one edition; collects the characters no font covers.
 pub struct Setter<'a> {
@@ -250,8 +284,82 @@ impl Setter<'_> {
 
     /// Sets `text` into lines `width` points wide.
     pub fn set(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
+        let mut lines = Vec::new();
+        let collected = self.set_in_runs(text, style, width, &mut |_, run| {
+            lines.extend(run);
+            Ok(())
+        });
+        debug_assert!(collected.is_ok(), "collecting lines cannot fail");
+        lines
+    }
+
+    /// Sets `text` into lines `width` points wide, handing them to `each` in runs:
+    /// a long text is set a window at a time, so that its lines, glyphs and
+    /// break opportunities are never all held at once. The lines are those
+    /// setting it whole would give (see [`WINDOW`]). Stops at the first error of
+    /// `each`; a stop for memory is left in [`Setter::stopped`].
+    pub fn set_in_runs(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+        width: f32,
+        each: &mut RunSink,
+    ) -> Result<(), String> {
+        self.set_windowed(text, style, width, WINDOW, each)
+    }
+
+    fn set_windowed(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+        width: f32,
+        window: usize,
+        each: &mut RunSink,
+    ) -> Result<(), String> {
+        let (mut start, mut hyphen_run) = (0, 0);
+        while start < text.len() {
+            if let Err(why) = crate::memory::check(|| "setting a long block".into()) {
+                self.stopped = Some(why);
+                return Ok(());
+            }
+            let end = window_end(text, start, window);
+            let (mut lines, starts) = self.set_whole(&text[start..end], style, width, hyphen_run);
+            // The last two lines of a window may differ from the whole text's (its
+            // end cuts a word, and the last word is never hyphenated): they are
+            // set again at the head of the next window.
+            let restart = starts
+                .get(lines.len().saturating_sub(2))
+                .filter(|r| r.at > 0);
+            match restart {
+                Some(&LineStart {
+                    at,
+                    hyphen_run: run,
+                }) if end < text.len() => {
+                    lines.truncate(lines.len() - 2);
+                    start += at;
+                    hyphen_run = run;
+                }
+                _ => start = end,
+            }
+            if self.stopped.is_some() {
+                return Ok(());
+            }
+            each(self, lines)?;
+        }
+        Ok(())
+    }
+
+    /// Sets all of `text` at once, after `hyphen_run` hyphenated lines; with
+    /// where each line starts.
+    fn set_whole(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+        width: f32,
+        hyphen_run: usize,
+    ) -> (Vec<Line>, Vec<LineStart>) {
         if text.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let faces = self.faces(text, style);
         // Byte offset -> char index.
@@ -274,7 +382,7 @@ impl Setter<'_> {
             if n % 65_536 == 65_535 {
                 if let Err(why) = crate::memory::check(|| "setting a long block".into()) {
                     self.stopped = Some(why);
-                    return Vec::new();
+                    return (Vec::new(), Vec::new());
                 }
             }
             let slice = &text[start..brk.at];
@@ -310,22 +418,26 @@ impl Setter<'_> {
             });
             start = brk.at;
         }
-        self.fill(&prep, pieces, style, width)
+        self.fill(&prep, pieces, style, width, hyphen_run)
     }
 
+    /// Fills lines greedily with `pieces`, after `hyphen_run` lines in a row
+    /// that ended with an added hyphen.
     fn fill(
         &mut self,
         prep: &Prepared,
         pieces: Vec<Piece>,
         style: &TextStyle,
         width: f32,
-    ) -> Vec<Line> {
-        let mut lines = Vec::new();
+        mut hyphen_run: usize,
+    ) -> (Vec<Line>, Vec<LineStart>) {
+        let mut lines = SetLines::default();
         let mut current: Vec<Piece> = Vec::new();
         let mut queue: std::collections::VecDeque<Piece> = pieces.into();
-        // Lines in a row that end with an added hyphen.
-        let mut hyphen_run = 0;
         while let Some(piece) = queue.pop_front() {
+            if current.is_empty() {
+                lines.run_at_start = hyphen_run;
+            }
             let used = natural_width(&current);
             let extra = if current.is_empty() {
                 piece.content.width
@@ -336,7 +448,13 @@ impl Setter<'_> {
                 let mandatory = piece.mandatory_after;
                 current.push(piece);
                 if mandatory {
-                    lines.push(self.place(std::mem::take(&mut current), style, width, false));
+                    self.finish_line(
+                        &mut lines,
+                        std::mem::take(&mut current),
+                        style,
+                        width,
+                        false,
+                    );
                 }
                 continue;
             }
@@ -347,7 +465,7 @@ impl Setter<'_> {
             if style.hyphenate && loose && hyphen_run < 2 && !queue.is_empty() {
                 if let Some((head, tail)) = self.hyphenate(prep, &piece, &current, style, width) {
                     current.push(head);
-                    lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                    self.finish_line(&mut lines, std::mem::take(&mut current), style, width, true);
                     hyphen_run += 1;
                     queue.push_front(tail);
                     continue;
@@ -361,27 +479,50 @@ impl Setter<'_> {
                 let mut parts = cut_to_fit(piece, width);
                 let last = parts.pop().expect("at least one part");
                 for part in parts {
-                    lines.push(self.place(vec![part], style, width, false));
+                    self.finish_line(&mut lines, vec![part], style, width, false);
+                    lines.run_at_start = hyphen_run;
                 }
                 if last.content.width > width + 0.01 {
                     // One cluster wider than the line: it stands alone.
                     let mandatory = last.mandatory_after;
                     current.push(last);
                     if mandatory || !queue.is_empty() {
-                        lines.push(self.place(std::mem::take(&mut current), style, width, true));
+                        self.finish_line(
+                            &mut lines,
+                            std::mem::take(&mut current),
+                            style,
+                            width,
+                            true,
+                        );
                     }
                 } else {
                     queue.push_front(last);
                 }
                 continue;
             }
-            lines.push(self.place(std::mem::take(&mut current), style, width, true));
+            self.finish_line(&mut lines, std::mem::take(&mut current), style, width, true);
             queue.push_front(piece);
         }
         if !current.is_empty() {
-            lines.push(self.place(current, style, width, false));
+            self.finish_line(&mut lines, current, style, width, false);
         }
-        lines
+        (lines.lines, lines.starts)
+    }
+
+    /// Places `pieces` as the next line, noting where it starts.
+    fn finish_line(
+        &mut self,
+        lines: &mut SetLines,
+        pieces: Vec<Piece>,
+        style: &TextStyle,
+        width: f32,
+        justify: bool,
+    ) {
+        lines.starts.push(LineStart {
+            at: pieces.first().map_or(0, |p| p.start),
+            hyphen_run: lines.run_at_start,
+        });
+        lines.lines.push(self.place(pieces, style, width, justify));
     }
 
     /// Splits `piece` at the last hyphenation point whose head (with a
@@ -640,6 +781,57 @@ mod tests {
             hyphenate: true,
         };
         setter.set(text, &style, width)
+    }
+
+    /// Sets `text` a window of `window` bytes at a time and whole: the same lines.
+    fn windowed_is_whole(text: &str, lang: &str, width: f32, window: usize) {
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        let mut setter = Setter {
+            book: &mut book,
+            shaper: &mut shaper,
+            uncovered: BTreeSet::new(),
+            stopped: None,
+        };
+        let style = TextStyle {
+            role: Role::Body,
+            size: 10.0,
+            lang: lang.into(),
+            justify: true,
+            hyphenate: lang != "zh",
+        };
+        let (whole, _) = setter.set_whole(text, &style, width, 0);
+        let mut windowed = Vec::new();
+        let mut runs = 0;
+        setter
+            .set_windowed(text, &style, width, window, &mut |_, run| {
+                runs += 1;
+                windowed.extend(run);
+                Ok(())
+            })
+            .unwrap();
+        assert!(runs > 3, "{runs} windows: the test needs more");
+        let texts = |lines: &[Line]| lines.iter().map(line_text).collect::<Vec<_>>();
+        assert_eq!(texts(&windowed), texts(&whole));
+        assert_eq!(windowed, whole, "same glyphs at the same places");
+    }
+
+    #[test]
+    fn a_long_paragraph_set_in_windows_gives_the_lines_of_setting_it_whole() {
+        let english = "The committee examined organisational accountability, the \
+            responsibilities of intergovernmental institutions and their \
+            characteristically incomprehensible procedures. "
+            .repeat(12);
+        // Narrow lines hyphenate often, so windows restart after hyphenated lines.
+        windowed_is_whole(&english, "en", 120.0, 300);
+        windowed_is_whole(&english, "en", 300.0, 257);
+        let chinese = "新的城市规划委员会于二〇二三年三月成立，负责协调各部门的工作。".repeat(20);
+        windowed_is_whole(&chinese, "zh", 150.0, 200);
+        // Words wider than the line are cut, across the windows' ends.
+        let long_words = format!("{} then {} end.", "x".repeat(900), "Ab-".repeat(300));
+        windowed_is_whole(&long_words, "en", 100.0, 250);
+        let mixed = "Chapter 3 第三章 covers 2023年 reforms in 北京 and Paris. ".repeat(15);
+        windowed_is_whole(&mixed, "en", 140.0, 180);
     }
 
     fn line_text(line: &Line) -> String {

@@ -6,6 +6,8 @@
 //! - A 20 MB text of 10,000 pages (sentences of the brief's words drawn by a
 //!   seeded generator, paragraphs, page numbers), converted to every format,
 //!   and its `clean`: the peak as a multiple of the input's size.
+//! - A 40 MB text that is one paragraph on one line, to the PDF (set a
+//!   window at a time): the same multiple.
 //!
 //! Each run is one `offprint convert … --json` whose summary gives the peak
 //! resident memory (`VmHWM`) and the wall time.
@@ -73,12 +75,19 @@ pub fn run(offprint: &Path) -> Result<(), String> {
     let text = long_text_of(&brief, 20_000_000);
     std::fs::write(&long_text, &text).map_err(|e| format!("{}: {e}", long_text.display()))?;
 
+    // One paragraph of 40 MB on one line: set a window at a time.
+    let one_line = work.join("line-40mb.txt");
+    let line = long_text_of(&brief, 40_000_000).replace(['\n', '\u{c}'], " ");
+    std::fs::write(&one_line, line.trim_end())
+        .map_err(|e| format!("{}: {e}", one_line.display()))?;
+    drop(line);
+
     println!("\nmemory: peak resident memory of long inputs (VmHWM, one run each)");
     println!(
         "{:<44} {:>9} {:>8} {:>10} {:>12}",
         "input → output", "input", "time", "peak", "aim"
     );
-    let runs: [(&Path, &[&str], &str); 2] = [
+    let runs: [(&Path, &[&str], &str); 3] = [
         (
             &long_pdf,
             &["--to", "md,txt,json,pdf,docx,epub"],
@@ -89,6 +98,7 @@ pub fn run(offprint: &Path) -> Result<(), String> {
             &["--to", "md,txt,json,pdf,docx,epub"],
             "every format",
         ),
+        (&one_line, &["--to", "pdf", "--edition", "combined"], "PDF"),
     ];
     let mut missed = Vec::new();
     for (input, args, what) in runs {
@@ -129,7 +139,12 @@ pub fn run(offprint: &Path) -> Result<(), String> {
         } else {
             format!("{:.0}x input", peak_mib as f64 / input_mib.max(0.001))
         };
-        let state = if status.success() { "" } else { " (failed)" };
+        let state = if status.success() {
+            ""
+        } else {
+            missed.push(format!("{name}: the conversion failed"));
+            " (failed)"
+        };
         println!(
             "{name:<44} {input_mib:>6.1} MiB {seconds:>7.1}s {peak_mib:>6} MiB {aim:>12}{state}"
         );
