@@ -124,8 +124,12 @@ impl Cleaned {
 
 /// Runs every cleaning pass over `raw`.
 pub fn clean(raw: &RawDoc) -> Cleaned {
-    let mut report = Report::default();
-    let mut lines: Vec<Line> = Vec::with_capacity(raw.pages.iter().map(|p| p.lines.len()).sum());
+    let line_count = raw.pages.iter().map(|p| p.lines.len()).sum();
+    // About one edit a line (most lines are joined to the one before).
+    let mut report = Report {
+        edits: Vec::with_capacity(line_count),
+    };
+    let mut lines: Vec<Line> = Vec::with_capacity(line_count);
     lines.extend(raw.lines().map(|(page, line)| Line {
         geometry: line.geometry,
         ..Line::new(&line.text, page, line.number)

@@ -1,7 +1,8 @@
 //! `cargo xtask fuzz [--seconds N] [--seed S] [--keep DIR]`: offprint on hostile
 //! inputs and on mutants of the fixtures, failing on any crash.
 //!
-//! First come the hostile files made here (a Flate bomb, a predictor with
+//! First come the hostile files made here (Flate bombs — plain, behind a second
+//! Flate filter, with a broken zlib header — a predictor with
 //! `/Colors 2147483647`, a page that is one 20 MB string, nesting a hundred
 //! thousand deep, page trees that loop, a huge `/Count`): each must be refused
 //! with offprint's own reason, within its limits. Then, until the time is up,
@@ -498,6 +499,15 @@ fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         }
         encoder.finish().expect("in memory")
     };
+    let nested = {
+        use std::io::Write;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        encoder.write_all(&bomb).expect("in memory");
+        encoder.finish().expect("in memory")
+    };
+    // A header no zlib reader takes: lopdf inflates what follows as raw deflate.
+    let mut headless = bomb.clone();
+    headless[..2].copy_from_slice(&[0, 0]);
     let tiny = [0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01];
     let mut huge_string = b"BT /F1 12 Tf 72 700 Td (".to_vec();
     huge_string.resize(huge_string.len() + 20_000_000, b'A');
@@ -509,7 +519,13 @@ fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         .chain(*b"(deep) Tj ET")
         .collect();
     vec![
-        ("flate-bomb.pdf".into(), content(&bomb, "/Filter /FlateDecode"), Some("inflates to more than")),
+        ("flate-bomb.pdf".into(), content(&bomb, "/Filter /FlateDecode"), Some("decodes to more than")),
+        (
+            "nested-flate-bomb.pdf".into(),
+            content(&nested, "/Filter [/FlateDecode /FlateDecode]"),
+            Some("decodes to more than"),
+        ),
+        ("headless-flate-bomb.pdf".into(), content(&headless, "/Filter /FlateDecode"), Some("decodes to more than")),
         (
             "predictor-colors.pdf".into(),
             content(&tiny, "/Filter /FlateDecode /DecodeParms << /Predictor 12 /Colors 2147483647 /Columns 1 >>"),

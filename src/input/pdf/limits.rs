@@ -4,15 +4,17 @@
 //! and pdf-extract every content stream and font map it meets, with no bound on
 //! the result; a predictor's `/Colors` or `/Columns` sizes a row buffer unchecked.
 //! So the file's bytes are surveyed first: every stream that is not an image
-//! (images are never decoded) must inflate to at most [`MAX_DECODED_STREAM`],
-//! and every predictor's rows must fit in [`MAX_PREDICTOR_ROW`]. Deflate
-//! expands at most 1032 times, so only streams longer than the limit / 1032
-//! need inflating to know.
+//! (images are never decoded) must decode to at most [`MAX_DECODED_STREAM`]
+//! through its filters (measured by [`super::measure`]), and every predictor's
+//! rows must fit in [`MAX_PREDICTOR_ROW`]. Each filter has a greatest expansion
+//! (deflate 1032 times), so only long streams need decoding to know. The
+//! streams of an encrypted file are measured once decrypted.
 //!
 //! While pages are read, each may show at most [`MAX_GLYPHS_PER_PAGE`] glyphs
 //! (a dense page shows ten thousand), and the heap is checked against the
 //! memory budget (see [`crate::memory`]).
 
+use super::measure::{decodes_past, greatest_decoded, Filter};
 use super::PdfError;
 use crate::memory::human;
 use memchr::memmem;
@@ -23,13 +25,24 @@ pub const MAX_DECODED_STREAM: usize = 256 << 20;
 pub const MAX_PREDICTOR_ROW: u64 = 64 << 20;
 /// The most glyphs one page may show.
 pub const MAX_GLYPHS_PER_PAGE: usize = 1_000_000;
-/// Deflate's greatest expansion (a run of one byte).
-const DEFLATE_MAX_RATIO: usize = 1032;
 /// How far back from `stream` its dictionary may start.
 const DICTIONARY_REACH: usize = 64 << 10;
 
-/// Fails on the first stream that would decode past a limit.
-pub fn check_streams(bytes: &[u8]) -> Result<(), PdfError> {
+/// A stream whose data is encrypted, so that what it decodes to can only be
+/// measured once it is decrypted (see [`check_decrypted`]).
+#[derive(Debug, Clone)]
+pub struct Encrypted {
+    pub id: lopdf::ObjectId,
+    /// Where its data is in the file.
+    pub data: std::ops::Range<usize>,
+    filters: Vec<Filter>,
+}
+
+/// Fails on the first stream that would decode past a limit; in an encrypted
+/// file, returns the streams that must be measured once decrypted.
+pub fn check_streams(bytes: &[u8]) -> Result<Vec<Encrypted>, PdfError> {
+    let encrypted = memmem::find(bytes, b"/Encrypt").is_some();
+    let mut unmeasured = Vec::new();
     let end_finder = memmem::Finder::new(b"endstream");
     for at in memmem::find_iter(bytes, b"stream") {
         if at >= 3 && &bytes[at - 3..at] == b"end" {
@@ -42,24 +55,129 @@ pub fn check_streams(bytes: &[u8]) -> Result<(), PdfError> {
         };
         let dictionary = dictionary_before(bytes, at);
         check_predictor(dictionary, at)?;
-        if is_image(dictionary) || !is_flate(dictionary) {
+        let filters = filters_of(dictionary);
+        if is_image(dictionary) || filters.is_empty() {
             continue;
         }
-        let end = end_finder
+        let mut end = end_finder
             .find(&bytes[start..])
             .map_or(bytes.len(), |k| start + k);
+        // The line end before `endstream` is not data.
+        for eol in [b'\n', b'\r'] {
+            if end > start && bytes[end - 1] == eol {
+                end -= 1;
+            }
+        }
         let data = &bytes[start..end];
-        if data.len().saturating_mul(DEFLATE_MAX_RATIO) <= MAX_DECODED_STREAM {
+        if greatest_decoded(data.len(), &filters) <= MAX_DECODED_STREAM {
             continue;
         }
-        if inflates_past(data, MAX_DECODED_STREAM) {
-            return Err(PdfError::TooLarge(format!(
-                "the stream at byte {at} inflates to more than {} (a decompression bomb?)",
-                human(MAX_DECODED_STREAM)
-            )));
+        match object_id_before(bytes, at) {
+            Some(id) if encrypted => unmeasured.push(Encrypted {
+                id,
+                data: start..end,
+                filters,
+            }),
+            _ => refuse_past_limit(data, &filters, at)?,
+        }
+    }
+    Ok(unmeasured)
+}
+
+/// Measures the streams of an encrypted file, decrypted with the state of
+/// `doc` (the file loaded without those streams' data).
+pub fn check_decrypted(
+    doc: &lopdf::Document,
+    bytes: &[u8],
+    streams: &[Encrypted],
+) -> Result<(), PdfError> {
+    for stream in streams {
+        let data = &bytes[stream.data.clone()];
+        let Some(state) = &doc.encryption_state else {
+            refuse_past_limit(data, &stream.filters, stream.data.start)?;
+            continue;
+        };
+        let Some(dict) = doc
+            .objects
+            .get(&stream.id)
+            .and_then(|o| o.as_stream().ok())
+            .map(|s| s.dict.clone())
+        else {
+            continue;
+        };
+        let mut object = lopdf::Object::Stream(lopdf::Stream::new(dict, data.to_vec()));
+        if lopdf::encryption::decrypt_object(state, stream.id, &mut object).is_ok() {
+            if let lopdf::Object::Stream(decrypted) = &object {
+                refuse_past_limit(&decrypted.content, &stream.filters, stream.data.start)?;
+            }
         }
     }
     Ok(())
+}
+
+/// A copy of `bytes` with the data of `streams` blanked: loading it gives the
+/// decryption state without decoding them.
+pub fn without_data(bytes: &[u8], streams: &[Encrypted]) -> Vec<u8> {
+    let mut copy = bytes.to_vec();
+    for stream in streams {
+        copy[stream.data.clone()].fill(0);
+    }
+    copy
+}
+
+fn refuse_past_limit(data: &[u8], filters: &[Filter], at: usize) -> Result<(), PdfError> {
+    if decodes_past(data, filters, MAX_DECODED_STREAM) {
+        return Err(PdfError::TooLarge(format!(
+            "the stream at byte {at} decodes to more than {} (a decompression bomb?)",
+            human(MAX_DECODED_STREAM)
+        )));
+    }
+    Ok(())
+}
+
+/// The filters lopdf would decode a stream with, in order: those named by its
+/// `/Filter` (a name or an array of names), up to the first it does not decode.
+fn filters_of(dictionary: &[u8]) -> Vec<Filter> {
+    let Some(at) = memmem::find(dictionary, b"/Filter") else {
+        return Vec::new();
+    };
+    let rest = &dictionary[at + b"/Filter".len()..];
+    let rest = &rest[rest.iter().take_while(|b| b.is_ascii_whitespace()).count()..];
+    let names: &[u8] = match rest.first() {
+        Some(b'[') => &rest[1..rest.iter().position(|&b| b == b']').unwrap_or(rest.len())],
+        Some(b'/') => {
+            let end = rest[1..]
+                .iter()
+                .position(|b| b.is_ascii_whitespace() || b"/[]<>()".contains(b))
+                .map_or(rest.len(), |k| k + 1);
+            &rest[..end]
+        }
+        _ => return Vec::new(),
+    };
+    let early_change = integer_after(dictionary, b"/EarlyChange") != Some(0);
+    names
+        .split(|&b| b == b'/')
+        .map(|name| name.trim_ascii())
+        .filter(|name| !name.is_empty())
+        .map_while(|name| Filter::of_name(name, early_change))
+        .collect()
+}
+
+/// The object number and generation of the object whose `obj` keyword comes
+/// last before `at` (`12 0 obj`).
+fn object_id_before(bytes: &[u8], at: usize) -> Option<lopdf::ObjectId> {
+    let from = at.saturating_sub(DICTIONARY_REACH);
+    let window = &bytes[from..at];
+    let keyword = memmem::rfind(window, b"obj")?;
+    let head = std::str::from_utf8(&window[keyword.saturating_sub(24)..keyword]).ok()?;
+    let mut words = head.split_ascii_whitespace().rev();
+    let generation = words.next()?.parse().ok()?;
+    let number = words
+        .next()?
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .ok()?;
+    Some((number, generation))
 }
 
 /// The bytes from the start of the object holding the stream at `at` (its
@@ -78,11 +196,6 @@ fn is_image(dictionary: &[u8]) -> bool {
         .filter(|b| !b.is_ascii_whitespace())
         .collect();
     memmem::find(&compact, b"/Subtype/Image").is_some()
-}
-
-fn is_flate(dictionary: &[u8]) -> bool {
-    memmem::find(dictionary, b"/FlateDecode").is_some()
-        || memmem::find(dictionary, b"/Fl").is_some()
 }
 
 /// The integer after `/key` in `dictionary`, if any.
@@ -133,30 +246,6 @@ fn check_predictor(dictionary: &[u8], at: usize) -> Result<(), PdfError> {
     Ok(())
 }
 
-/// Whether the zlib data inflates to more than `limit` bytes (inflated into a
-/// small buffer and thrown away, so the test itself is bounded).
-fn inflates_past(data: &[u8], limit: usize) -> bool {
-    let mut inflater = flate2::Decompress::new(true);
-    let mut buffer = vec![0u8; 64 << 10];
-    loop {
-        let consumed = inflater.total_in() as usize;
-        let before = inflater.total_out();
-        let status = inflater.decompress(
-            &data[consumed.min(data.len())..],
-            &mut buffer,
-            flate2::FlushDecompress::None,
-        );
-        if inflater.total_out() as usize > limit {
-            return true;
-        }
-        match status {
-            Ok(flate2::Status::Ok) if inflater.total_out() > before => {}
-            // The end of the data, an error, or no progress: it stops here.
-            _ => return false,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,13 +276,53 @@ mod tests {
         let bomb = zeros_deflated(300);
         let err = check_streams(&object("/Filter /FlateDecode", &bomb)).unwrap_err();
         assert!(
-            err.to_string().contains("inflates to more than 256 MiB"),
+            err.to_string().contains("decodes to more than 256 MiB"),
             "{err}"
         );
         // Images are blanked, never decoded: no need to know.
         assert!(check_streams(&object("/Subtype /Image /Filter /FlateDecode", &bomb)).is_ok());
         // A long stream that inflates within the limit passes.
         assert!(check_streams(&object("/Filter /FlateDecode", &zeros_deflated(200))).is_ok());
+    }
+
+    #[test]
+    fn a_bomb_behind_another_filter_or_a_broken_header_is_refused() {
+        let bomb = zeros_deflated(300);
+        let mut twice = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        twice.write_all(&bomb).unwrap();
+        let twice = twice.finish().unwrap();
+        let nested = object("/Filter [/FlateDecode /FlateDecode]", &twice);
+        let err = check_streams(&nested).unwrap_err();
+        assert!(err.to_string().contains("decodes to more than"), "{err}");
+        // lopdf inflates a zlib stream with a bad header as raw deflate data.
+        let mut headless = bomb.clone();
+        headless[..2].copy_from_slice(b"\0\0");
+        assert!(check_streams(&object("/Filter /FlateDecode", &headless)).is_err());
+        // A filter lopdf does not decode stops the chain: nothing past it is decoded.
+        assert!(check_streams(&object("/Filter [/DCTDecode /FlateDecode]", &bomb)).is_ok());
+        assert_eq!(
+            filters_of(
+                b"<< /Length 5 /Filter[/ASCII85Decode/LZWDecode] /DecodeParms << /EarlyChange 0 >>"
+            ),
+            [
+                Filter::Ascii85,
+                Filter::Lzw {
+                    early_change: false
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn an_encrypted_files_long_streams_wait_for_decryption() {
+        let mut file = b"%PDF-1.7\ntrailer << /Encrypt 9 0 R >>\n".to_vec();
+        file.extend(object("/Filter /FlateDecode", &zeros_deflated(300)));
+        let waiting = check_streams(&file).unwrap();
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].id, (4, 0));
+        let blank = without_data(&file, &waiting);
+        assert!(blank[waiting[0].data.clone()].iter().all(|&b| b == 0));
+        assert!(blank.ends_with(b"\nendstream\nendobj\n"), "line ends stay");
     }
 
     #[test]

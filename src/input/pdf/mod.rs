@@ -38,6 +38,7 @@ mod columns;
 mod fontmap;
 mod layout;
 mod limits;
+mod measure;
 
 #[cfg(test)]
 use layout::is_cjk;
@@ -253,7 +254,13 @@ fn read_pdf_now(
     cancel: &AtomicBool,
     deadline: Option<Instant>,
 ) -> Result<PdfText, PdfError> {
-    limits::check_streams(bytes)?;
+    let encrypted = limits::check_streams(bytes)?;
+    if !encrypted.is_empty() {
+        // Loaded once without those streams' data, for the key to decrypt them with.
+        if let Ok(blank) = load(&limits::without_data(bytes, &encrypted), password) {
+            limits::check_decrypted(&blank, bytes, &encrypted)?;
+        }
+    }
     let mut doc = load(bytes, password)?;
     let page_ids: Vec<(u32, ObjectId)> = quietly(|| doc.get_pages().into_iter().collect())
         .map_err(|why| PdfError::Malformed(format!("broken page tree ({why})")))?;
@@ -1476,6 +1483,43 @@ mod tests {
         let state = EncryptionState::try_from(version).expect("encryption state");
         doc.encrypt(&state).expect("encrypts");
         bytes(&mut doc)
+    }
+
+    #[test]
+    fn a_bomb_in_an_encrypted_file_is_measured_once_decrypted() {
+        use std::io::Write;
+        let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..300 {
+            encoder.write_all(&zeros).unwrap();
+        }
+        let bomb = encoder.finish().unwrap();
+        let mut doc = document(&["BT /F1 12 Tf 72 700 Td (Secret text) Tj ET"]);
+        let content = doc.add_object(Stream::new(dictionary! { "Filter" => "FlateDecode" }, bomb));
+        let page = doc.get_pages()[&1];
+        doc.get_dictionary_mut(page)
+            .unwrap()
+            .set("Contents", content);
+        let id = Object::string_literal(b"0123456789abcdef".to_vec());
+        doc.trailer.set("ID", vec![id.clone(), id]);
+        let version = EncryptionVersion::V2 {
+            document: &doc,
+            owner_password: "owner",
+            user_password: "",
+            key_length: 128,
+            permissions: Permissions::all(),
+        };
+        let state = EncryptionState::try_from(version).expect("encryption state");
+        doc.encrypt(&state).expect("encrypts");
+        let encrypted = bytes(&mut doc);
+        // The encrypted data does not inflate, so only its decryption tells.
+        assert_eq!(limits::check_streams(&encrypted).unwrap().len(), 1);
+        let err = read_pdf(&encrypted, None).unwrap_err();
+        assert!(matches!(err, PdfError::TooLarge(_)), "{err}");
+        assert!(
+            err.to_string().contains("decodes to more than 256 MiB"),
+            "{err}"
+        );
     }
 
     #[test]
