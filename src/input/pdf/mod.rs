@@ -269,6 +269,7 @@ fn read_pdf_now(
     }
 
     // Repairs go in before extraction so pdf-extract sees a document it can handle.
+    break_parent_loops(&mut doc, &page_ids);
     repair_media_boxes(&mut doc, &page_ids);
     repair_font_widths(&mut doc);
     blank_images(&mut doc);
@@ -578,6 +579,40 @@ fn number_box(doc: &Document, object: &Object) -> Option<[f32; 4]> {
 
 /// Gives every page a direct, well-formed /MediaBox.
 ///
+/// How far up a page's `/Parent` chain may go (real page trees are a few deep).
+const MAX_PARENT_DEPTH: usize = 64;
+
+/// pdf-extract looks up inherited attributes (resources, boxes) by recursing up a
+/// page's `/Parent` chain: a chain that comes back on itself, or runs thousands
+/// deep, overflows the stack. The link that closes a loop, or passes the depth,
+/// goes (the page keeps what it has itself).
+fn break_parent_loops(doc: &mut Document, pages: &[(u32, ObjectId)]) {
+    for &(_, page) in pages {
+        let mut seen = HashSet::new();
+        let mut node = page;
+        loop {
+            seen.insert(node);
+            let parent = doc
+                .get_dictionary(node)
+                .ok()
+                .and_then(|d| d.get(b"Parent").ok())
+                .and_then(|p| p.as_reference().ok());
+            match parent {
+                Some(parent) if !seen.contains(&parent) && seen.len() < MAX_PARENT_DEPTH => {
+                    node = parent
+                }
+                Some(_) => {
+                    if let Ok(dict) = doc.get_dictionary_mut(node) {
+                        dict.remove(b"Parent");
+                    }
+                    break;
+                }
+                None => break,
+            }
+        }
+    }
+}
+
 /// pdf-extract panics ("MediaBox") when a page has none and on malformed ones. Like
 /// pdfium we substitute: the page's /CropBox, else the previous page's box (documents are
 /// nearly always one size), else US Letter. Geometry on such a page is then approximate.
@@ -1483,6 +1518,36 @@ mod tests {
         let state = EncryptionState::try_from(version).expect("encryption state");
         doc.encrypt(&state).expect("encrypts");
         bytes(&mut doc)
+    }
+
+    #[test]
+    fn a_parent_chain_that_loops_or_runs_deep_is_cut() {
+        // Without resources anywhere, pdf-extract's inherited lookup climbs the
+        // whole chain: round a loop for ever, or 100,000 deep, it overflows the stack.
+        let without_resources = |doc: &mut Document| {
+            let page = doc.get_pages()[&1];
+            let parent = doc.get_dictionary(page).unwrap().get(b"Parent").unwrap();
+            let parent = parent.as_reference().unwrap();
+            doc.get_dictionary_mut(parent).unwrap().remove(b"Resources");
+            (page, parent)
+        };
+        let mut looped = document(&["BT /F1 12 Tf 72 700 Td (Looped) Tj ET"]);
+        let (page, parent) = without_resources(&mut looped);
+        looped
+            .get_dictionary_mut(parent)
+            .unwrap()
+            .set("Parent", page);
+        // The page has no font to read its text with: an error, not a crash.
+        assert!(read_pdf(&bytes(&mut looped), None).is_err());
+
+        let mut deep = document(&["BT /F1 12 Tf 72 700 Td (Deep) Tj ET"]);
+        let (_, mut top) = without_resources(&mut deep);
+        for _ in 0..100_000 {
+            let above = deep.add_object(dictionary! { "Type" => "Pages" });
+            deep.get_dictionary_mut(top).unwrap().set("Parent", above);
+            top = above;
+        }
+        assert!(read_pdf(&bytes(&mut deep), None).is_err());
     }
 
     #[test]
