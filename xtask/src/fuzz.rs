@@ -4,7 +4,7 @@
 //! First come the hostile files made here (Flate bombs — plain, behind a second
 //! Flate filter, with a broken zlib header — a predictor with
 //! `/Colors 2147483647`, a page that is one 20 MB string, nesting a hundred
-//! thousand deep, page trees that loop, a huge `/Count`): each must be refused
+//! thousand deep, page trees that loop (by kids or by parents), a huge `/Count`): each must be refused
 //! with offprint's own reason, within its limits. Then, until the time is up,
 //! mutants of the fixtures' PDFs and texts, made with a fixed seed: bit flips,
 //! truncations, duplicated ranges, huge `/Length` and `/Count` values, deep
@@ -534,6 +534,7 @@ fn hostile() -> Vec<(String, Vec<u8>, Option<&'static str>)> {
         ("huge-string.pdf".into(), content(&huge_string, ""), Some("more than 1,000,000 glyphs")),
         ("deep-nesting.pdf".into(), content(&deep, ""), None),
         ("looping-page-tree.pdf".into(), looping_page_tree(), None),
+        ("looping-parents.pdf".into(), looping_parents(), None),
         (
             "huge-count.pdf".into(),
             one_page_pdf(&stream("", b"BT /F1 12 Tf 72 700 Td (Counted) Tj ET"), i32::MAX),
@@ -558,6 +559,17 @@ fn one_page_pdf(contents: &[u8], count: i32) -> Vec<u8> {
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>".to_vec(),
         contents.to_vec(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_vec(),
+    ])
+}
+
+/// A page without resources whose pages node has the page as its parent: looking
+/// resources up climbs the `/Parent` chain round and round.
+fn looping_parents() -> Vec<u8> {
+    crate::bad::write_pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /Parent 3 0 R >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_vec(),
+        stream("", b"BT /F1 12 Tf 72 700 Td (Looped) Tj ET"),
     ])
 }
 
