@@ -431,16 +431,16 @@ pub struct DocumentOptions<'a> {
 }
 
 /// Converts one document: input bytes → document → editions → formats →
-/// bytes. Returns the files to write, named `<stem>.<ext>` (combined) and
-/// `<stem>.<lang>.<ext>`, all made and none written, and what it noticed.
-/// `name` is the input as the user named it (for messages and the model's
-/// source).
+/// bytes. Hands each file to `emit` as soon as it is made, named `<stem>.<ext>`
+/// (combined) and `<stem>.<lang>.<ext>`, and returns what it noticed. `name` is
+/// the input as the user named it (for messages and the model's source).
 pub fn convert_document(
     name: &str,
     bytes: &[u8],
     stem: &str,
     options: &DocumentOptions,
-) -> Result<crate::batch::Converted, Error> {
+    emit: &mut crate::batch::OutputSink,
+) -> Result<Vec<crate::batch::Warning>, Error> {
     use crate::batch::{OutputFile, Warning};
     let (mut document, mut warnings) = read_document(name, bytes, options.read)?;
     options.settings.apply_meta(&mut document.meta);
@@ -451,7 +451,7 @@ pub fn convert_document(
         let doc = crate::edition::select(&document, edition).map_err(|e| Error::new(name, e))?;
         selected.push((edition, doc));
     }
-    let mut files: Vec<OutputFile> = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     let mut uncovered = std::collections::BTreeSet::new();
     let mut not_embedded = std::collections::BTreeSet::new();
     let mut typesetter: Option<crate::write::Typesetter> = None;
@@ -485,13 +485,13 @@ pub fn convert_document(
                 ConvertFormat::Txt => ("txt", TextFormat::Text.render(doc).into_bytes()),
             };
             let file_name = edition.file_name(stem, extension);
-            if !files.iter().any(|f| f.name == file_name) {
-                files.push(OutputFile {
+            if names.insert(file_name.clone()) {
+                emit(OutputFile {
                     name: file_name,
                     format: format.name(),
                     edition: edition.label(),
                     bytes,
-                });
+                })?;
             }
         }
     }
@@ -504,7 +504,7 @@ pub fn convert_document(
     for note in not_embedded {
         warnings.push(Warning::new("font-not-embedded", note));
     }
-    Ok(crate::batch::Converted { files, warnings })
+    Ok(warnings)
 }
 
 /// The document's typesetter, made (and its fonts read) the first time a
@@ -704,7 +704,8 @@ impl crate::batch::Converter for CommandConverter<'_> {
         bytes: &[u8],
         stem: &str,
         settings: &crate::config::Settings,
-    ) -> Result<crate::batch::Converted, Error> {
+        emit: &mut crate::batch::OutputSink,
+    ) -> Result<Vec<crate::batch::Warning>, Error> {
         let fonts =
             |settings: &crate::config::Settings| self.fonts.book(&self.font_options(settings));
         convert_document(
@@ -723,6 +724,7 @@ impl crate::batch::Converter for CommandConverter<'_> {
                 read: &self.read,
                 fonts: &fonts,
             },
+            emit,
         )
     }
 }

@@ -83,10 +83,18 @@ pub fn write_within(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error>
 /// Writes `bytes` to `target`, a path [`confine`] has resolved (`shown` is the
 /// path as offprint named it, for errors).
 pub fn write_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<(), Error> {
+    stage_confined(target, shown, bytes)?
+        .commit()
+        .map_err(|e| Error::io(shown.display().to_string(), &e))
+}
+
+/// Writes `bytes` beside `target`, a path [`confine`] has resolved, to be put
+/// in place later ([`Staged::commit`]); its folders are made.
+pub fn stage_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<Staged, Error> {
     if let Some(dir) = target.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
     }
-    replace_file(target, bytes).map_err(|e| Error::io(shown.display().to_string(), &e))
+    Staged::new(target, bytes).map_err(|e| Error::io(shown.display().to_string(), &e))
 }
 
 /// Where `path`, under the output folder `root`, really is: its folders and
@@ -140,31 +148,62 @@ pub fn confine(root: &Path, path: &Path) -> Result<PathBuf, Error> {
 /// exclusively (never through a link, never over another file) and renamed
 /// over `path` once whole; the folder must exist.
 fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .ok_or_else(|| std::io::Error::other("not a file name"))?;
-    // Made under the lock, so that `abandon` sees every temporary file that exists.
-    let (temp, created) = {
-        let mut pending = in_progress();
-        let (temp, created) = create_temporary(dir, &name.to_string_lossy())?;
-        pending.insert(temp.clone());
-        (temp, created)
-    };
-    let result = {
-        let mut file = created;
-        file.write_all(bytes)
-            .and_then(|()| file.sync_all())
-            .and_then(|()| std::fs::rename(&temp, path))
-    };
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    Staged::new(path, bytes)?.commit()
+}
+
+/// An output written whole to a temporary file beside its target, and put in
+/// place by [`Staged::commit`]: the outputs of one document can all be made
+/// (and let go of) before any appears, and if one fails the rest never do. A
+/// staged file dropped uncommitted is removed; until then `abandon` knows it.
+#[derive(Debug)]
+pub struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+    /// Renamed into place: the temporary name may already be another's.
+    placed: bool,
+}
+
+impl Staged {
+    /// Writes `bytes` beside `target` (whose folder must exist).
+    pub fn new(target: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let name = target
+            .file_name()
+            .ok_or_else(|| std::io::Error::other("not a file name"))?;
+        // Made under the lock, so that `abandon` sees every temporary file that exists.
+        let (temp, mut file) = {
+            let mut pending = in_progress();
+            let (temp, created) = create_temporary(dir, &name.to_string_lossy())?;
+            pending.insert(temp.clone());
+            (temp, created)
+        };
+        let staged = Staged {
+            temp,
+            target: target.to_path_buf(),
+            placed: false,
+        };
+        file.write_all(bytes).and_then(|()| file.sync_all())?;
+        Ok(staged)
     }
-    in_progress().remove(&temp);
-    result
+
+    /// Renames the temporary file over the target.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        std::fs::rename(&self.temp, &self.target)?;
+        self.placed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.temp);
+        }
+        in_progress().remove(&self.temp);
+    }
 }
 
 /// A new temporary file in `dir` for an output named `name`, opened with
@@ -321,6 +360,34 @@ mod tests {
         write_atomic(&dir.join("a.md"), b"fresh").unwrap();
         assert_eq!(std::fs::read(dir.join("a.md")).unwrap(), b"fresh");
         assert_eq!(std::fs::read(&stale).unwrap(), b"stale");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_staged_file_appears_only_when_committed_and_goes_when_dropped() {
+        let dir = std::env::temp_dir().join(format!("offprint-staged-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let (kept, dropped) = (dir.join("kept.pdf"), dir.join("dropped.pdf"));
+        let first = Staged::new(&kept, b"kept").unwrap();
+        let second = Staged::new(&dropped, b"dropped").unwrap();
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            2,
+            "two temporary files"
+        );
+        assert!(!kept.exists() && !dropped.exists());
+        let ours = || in_progress().iter().filter(|t| t.starts_with(&dir)).count();
+        assert_eq!(ours(), 2, "a signal would remove both");
+        first.commit().unwrap();
+        drop(second);
+        assert_eq!(std::fs::read(&kept).unwrap(), b"kept");
+        assert_eq!(
+            std::fs::read_dir(&dir).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+        assert_eq!(ours(), 0);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -655,6 +655,36 @@ fn links_inside_the_output_folder_never_lead_writes_out_of_it() {
 }
 
 #[test]
+fn a_document_whose_last_file_cannot_be_put_in_place_leaves_none_of_its_files() {
+    let dir = scratch("all-or-none");
+    copy("fixtures/brief/brief.extracted.txt", &dir.join("d.txt"));
+    // A folder where the DOCX goes: every file is made, the last cannot be renamed there.
+    std::fs::create_dir_all(dir.join("out/d.docx")).unwrap();
+    let out = offprint_in(
+        &dir,
+        &[
+            "convert",
+            "d.txt",
+            "--to",
+            "md,pdf,docx",
+            "--edition",
+            "combined",
+            "--out",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("d.docx"), "{}", stderr(&out));
+    // Neither the files put in place before it nor any temporary file stays.
+    let left: Vec<String> = tree(&dir.join("out")).into_keys().collect();
+    assert!(
+        left.iter().all(|name| name.starts_with("d.docx")),
+        "left behind: {left:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn fail_fast_stops_at_the_first_failure() {
     let dir = scratch("fail-fast");
     copy(

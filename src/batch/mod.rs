@@ -117,7 +117,7 @@ impl Warning {
     }
 }
 
-/// One file a conversion made, not yet written.
+/// One file a conversion made, handed on to be written.
 #[derive(Debug, Clone)]
 pub struct OutputFile {
     /// File name in the document's output folder.
@@ -127,13 +127,8 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
-/// A document converted: its files (all made before any is written) and
-/// what was noticed.
-#[derive(Debug, Clone, Default)]
-pub struct Converted {
-    pub files: Vec<OutputFile>,
-    pub warnings: Vec<Warning>,
-}
+/// Takes each file of a document as it is made; an error stops the conversion.
+pub type OutputSink<'s> = dyn FnMut(OutputFile) -> Result<(), Error> + 's;
 
 /// What turns one input into files.
 pub trait Converter: Sync {
@@ -141,14 +136,17 @@ pub trait Converter: Sync {
     /// manifest compares it), for a document with these settings.
     fn options(&self, settings: &Settings) -> serde_json::Value;
     /// Converts one input: `name` as the user named it, its bytes, the stem
-    /// of its output names.
+    /// of its output names. Each file goes to `emit` as soon as it is made
+    /// (the batch puts them all in place once the document is done); returns
+    /// what was noticed.
     fn convert(
         &self,
         name: &str,
         bytes: &[u8],
         stem: &str,
         settings: &Settings,
-    ) -> Result<Converted, Error>;
+        emit: &mut OutputSink,
+    ) -> Result<Vec<Warning>, Error>;
 }
 
 /// How a batch runs.
@@ -646,34 +644,18 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         }
     }
     let converting = Instant::now();
-    let converted = crate::input::pdf::quietly(|| {
-        context
-            .converter
-            .convert(&job.name, &bytes, &job.stem, settings)
-    });
-    drop(bytes);
-    timing.convert_ms = millis(converting);
-    let converted = match converted {
-        Ok(Ok(converted)) => converted,
-        Ok(Err(e)) => {
-            timing.total_ms = millis(started);
-            return fail(e.reason, timing);
-        }
-        Err(panic) => {
-            timing.total_ms = millis(started);
-            return fail(format!("internal error, please report it: {panic}"), timing);
-        }
-    };
-    let writing = Instant::now();
     let folder = if job.folder.is_empty() {
         context.out.to_path_buf()
     } else {
         context.out.join(&job.folder)
     };
+    // Each file goes to a temporary file beside its place as soon as it is made
+    // (a long document's editions are never all held at once); they are put in
+    // place together once the document has converted.
+    let mut staged: Vec<(crate::output::Staged, PathBuf)> = Vec::new();
     let mut outputs: Vec<OutputRecord> = Vec::new();
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut failure = None;
-    for file in &converted.files {
+    let mut failure: Option<String> = None;
+    let mut stage = |file: OutputFile| -> Result<(), Error> {
         let path = folder.join(&file.name);
         let result = crate::output::confine(context.out, &path).and_then(|real| {
             if context.all_inputs.contains(&real) {
@@ -682,14 +664,16 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
                     "is also an input; choose another output folder",
                 ));
             }
-            crate::output::write_confined(&real, &path, &file.bytes)?;
-            Ok(real)
+            Ok((
+                crate::output::stage_confined(&real, &path, &file.bytes)?,
+                real,
+            ))
         });
         match result {
-            Ok(real) => written.push(real),
+            Ok(done) => staged.push(done),
             Err(e) => {
                 failure = Some(e.to_string());
-                break;
+                return Err(e);
             }
         }
         outputs.push(OutputRecord {
@@ -703,7 +687,45 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
             bytes: file.bytes.len() as u64,
             sha256: sha256_hex(&file.bytes),
         });
+        Ok(())
+    };
+    let converted = crate::input::pdf::quietly(|| {
+        context
+            .converter
+            .convert(&job.name, &bytes, &job.stem, settings, &mut stage)
+    });
+    drop(bytes);
+    timing.convert_ms = millis(converting);
+    let warnings = match (converted, failure) {
+        (_, Some(reason)) => {
+            timing.total_ms = millis(started);
+            return fail(reason, timing);
+        }
+        (Ok(Ok(warnings)), None) => warnings,
+        (Ok(Err(e)), None) => {
+            timing.total_ms = millis(started);
+            return fail(e.reason, timing);
+        }
+        (Err(panic), None) => {
+            timing.total_ms = millis(started);
+            return fail(format!("internal error, please report it: {panic}"), timing);
+        }
+    };
+    let writing = Instant::now();
+    let mut written: Vec<PathBuf> = Vec::new();
+    let mut failure = None;
+    let mut staged = staged.into_iter();
+    for (file, real) in staged.by_ref() {
+        match file.commit() {
+            Ok(()) => written.push(real),
+            Err(e) => {
+                failure = Some(Error::io(real.display().to_string(), &e).to_string());
+                break;
+            }
+        }
     }
+    // What was not put in place is removed.
+    drop(staged);
     timing.write_ms = millis(writing);
     timing.total_ms = millis(started);
     if let Some(reason) = failure {
@@ -713,7 +735,7 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         }
         let mut record = Record::failed(&job.name, relative, reason);
         record.sha256 = Some(sha256);
-        record.warnings = converted.warnings;
+        record.warnings = warnings;
         record.timing = timing;
         return (record, None);
     }
@@ -722,12 +744,12 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         offprint: env!("CARGO_PKG_VERSION").into(),
         options,
         outputs: outputs.clone(),
-        warnings: converted.warnings.clone(),
+        warnings: warnings.clone(),
     };
     let record = Record {
         sha256: Some(sha256),
         outputs,
-        warnings: converted.warnings,
+        warnings,
         timing,
         ..Record::new(&job.name, relative, Status::Converted)
     };
