@@ -672,7 +672,7 @@ pub fn write_docx(
         fonts: fonts.into_values().collect(),
         update_fields: has_toc,
     };
-    let bytes = package::finish(&packed.into_inner(), &parts)?;
+    let bytes = package::finish(packed.into_inner(), &parts)?;
     Ok(RenderedDocx {
         bytes,
         uncovered: b.uncovered,

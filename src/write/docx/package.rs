@@ -116,16 +116,18 @@ const FONT_REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/re
 const ODTTF: &str = "application/vnd.openxmlformats-officedocument.obfuscatedFont";
 
 /// Finishes docx-rs's package `docx` with `parts`.
-pub fn finish(docx: &[u8], parts: &PackageParts) -> Result<Vec<u8>, String> {
+pub fn finish(docx: Vec<u8>, parts: &PackageParts) -> Result<Vec<u8>, String> {
     let broken = |e: &dyn std::fmt::Display| format!("docx-rs wrote a broken package: {e}");
     let mut archive = zip::ZipArchive::new(Cursor::new(docx)).map_err(|e| broken(&e))?;
     let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
     for k in 0..archive.len() {
         let mut file = archive.by_index(k).map_err(|e| broken(&e))?;
-        let mut bytes = Vec::new();
+        let mut bytes = Vec::with_capacity(usize::try_from(file.size()).unwrap_or(0));
         file.read_to_end(&mut bytes).map_err(|e| broken(&e))?;
         entries.push((file.name().to_string(), bytes));
     }
+    // The parts are out: the package they came in goes before they are rewritten.
+    drop(archive);
 
     // The fonts: obfuscated files, their relationships and table.
     let mut font_files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -180,10 +182,10 @@ pub fn finish(docx: &[u8], parts: &PackageParts) -> Result<Vec<u8>, String> {
     let mut para_id = 0u32;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, bytes) in entries {
-        let text = || String::from_utf8(bytes.clone()).map_err(|e| broken(&e));
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).map_err(|e| broken(&e));
         let bytes = match name.as_str() {
             "[Content_Types].xml" if !font_files.is_empty() => {
-                let xml = text()?;
+                let xml = text(bytes)?;
                 insert_after_open(
                     &xml,
                     "<Types",
@@ -194,19 +196,19 @@ pub fn finish(docx: &[u8], parts: &PackageParts) -> Result<Vec<u8>, String> {
             "docProps/core.xml" => core_xml(&parts.core).into_bytes(),
             "word/fontTable.xml" => table.clone().into_bytes(),
             "word/styles.xml" => {
-                let xml = one_normal_style(&text()?);
+                let xml = one_normal_style(&text(bytes)?);
                 default_lang(&xml, &parts.default_lang)?.into_bytes()
             }
             "docProps/app.xml" => app_xml(parts.core.publisher.as_deref()).into_bytes(),
             "word/settings.xml" => {
-                settings(&text()?, !font_files.is_empty(), parts.update_fields)?.into_bytes()
+                settings(&text(bytes)?, !font_files.is_empty(), parts.update_fields)?.into_bytes()
             }
             "word/document.xml" => {
-                let xml = body_langs(&text()?, &parts.paragraph_langs)?;
+                let xml = body_langs(&text(bytes)?, &parts.paragraph_langs)?;
                 renumber_para_ids(&xml, &mut para_id).into_bytes()
             }
             other if other.starts_with("word/") && other.ends_with(".xml") => {
-                let xml = text()?;
+                let xml = text(bytes)?;
                 renumber_para_ids(&xml, &mut para_id).into_bytes()
             }
             _ => bytes,
@@ -219,19 +221,20 @@ pub fn finish(docx: &[u8], parts: &PackageParts) -> Result<Vec<u8>, String> {
     }
     // [Content_Types].xml first, as readers expect.
     out.sort_by_key(|(name, _)| name != "[Content_Types].xml");
-    write_zip(&out)
+    write_zip(out)
 }
 
 /// Writes the entries, deflated, each dated 1980-01-01 00:00.
-fn write_zip(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>, String> {
+fn write_zip(entries: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
+    // Each part goes as soon as it is in the package.
     for (name, bytes) in entries {
         zip.start_file(name.as_str(), options)
-            .and_then(|()| zip.write_all(bytes).map_err(Into::into))
+            .and_then(|()| zip.write_all(&bytes).map_err(Into::into))
             .map_err(|e| format!("cannot write the DOCX package: {e}"))?;
     }
     zip.finish()
