@@ -322,6 +322,11 @@ fn cjk_language(langs: &[String]) -> String {
         .unwrap_or_else(|| "zh".into())
 }
 
+/// A book of more chapters than this has a C heap that returns large blocks
+/// (see [`crate::memory::return_large_blocks`]): each chapter is deflated with
+/// a state of its own.
+const LONG_BOOK_CHAPTERS: usize = 500;
+
 /// Writes one edition (already selected) as EPUB. `modified` is the
 /// modification date in seconds since the Unix epoch.
 pub fn write_epub(
@@ -576,6 +581,9 @@ pub fn write_epub(
             property.to_string(),
             escape(value),
         )));
+    }
+    if pages.len() > LONG_BOOK_CHAPTERS {
+        crate::memory::return_large_blocks();
     }
     builder.stylesheet(css.as_bytes()).map_err(error)?;
     // epub-builder lists the fonts in the manifest; their bytes go straight

@@ -8,6 +8,8 @@
 //!   and its `clean`: the peak as a multiple of the input's size.
 //! - A 40 MB text that is one paragraph on one line, to the PDF (set a
 //!   window at a time): the same multiple.
+//! - The brief 2,000 times (8,000 language sections), to an EPUB of as many
+//!   chapters: the same multiple.
 //!
 //! Each run is one `offprint convert … --json` whose summary gives the peak
 //! resident memory (`VmHWM`) and the wall time.
@@ -82,12 +84,17 @@ pub fn run(offprint: &Path) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", one_line.display()))?;
     drop(line);
 
+    // The brief 2,000 times: 8,000 language sections, an EPUB of as many chapters.
+    let many_sections = work.join("brief-2000.txt");
+    std::fs::write(&many_sections, format!("{brief}\u{c}").repeat(2000))
+        .map_err(|e| format!("{}: {e}", many_sections.display()))?;
+
     println!("\nmemory: peak resident memory of long inputs (VmHWM, one run each)");
     println!(
         "{:<44} {:>9} {:>8} {:>10} {:>12}",
         "input → output", "input", "time", "peak", "aim"
     );
-    let runs: [(&Path, &[&str], &str); 3] = [
+    let runs: [(&Path, &[&str], &str); 4] = [
         (
             &long_pdf,
             &["--to", "md,txt,json,pdf,docx,epub"],
@@ -99,6 +106,11 @@ pub fn run(offprint: &Path) -> Result<(), String> {
             "every format",
         ),
         (&one_line, &["--to", "pdf", "--edition", "combined"], "PDF"),
+        (
+            &many_sections,
+            &["--to", "epub", "--edition", "combined"],
+            "EPUB",
+        ),
     ];
     let mut missed = Vec::new();
     for (input, args, what) in runs {
