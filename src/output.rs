@@ -1,7 +1,11 @@
 //! Writing results: whole files or nothing, and never over an input.
 
+mod folder;
+
 use crate::error::Error;
+use folder::Folder;
 use std::collections::BTreeSet;
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -90,11 +94,13 @@ pub fn write_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<(), E
 
 /// Writes `bytes` beside `target`, a path [`confine`] has resolved, to be put
 /// in place later ([`Staged::commit`]); its folders are made.
+/// The folders are opened one by one from `/` without following a link, so a
+/// folder swapped for a link since it was resolved is refused, not written through.
 pub fn stage_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<Staged, Error> {
-    if let Some(dir) = target.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
-    }
-    Staged::new(target, bytes).map_err(|e| Error::io(shown.display().to_string(), &e))
+    let dir = target.parent().unwrap_or(Path::new("/"));
+    let folder =
+        Folder::open_without_links(dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
+    Staged::in_folder(folder, target, bytes).map_err(|e| Error::io(shown.display().to_string(), &e))
 }
 
 /// Where `path`, under the output folder `root`, really is: its folders and
@@ -155,34 +161,45 @@ fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// place by [`Staged::commit`]: the outputs of one document can all be made
 /// (and let go of) before any appears, and if one fails the rest never do. A
 /// staged file dropped uncommitted is removed; until then `abandon` knows it.
+/// The folder stays open throughout, so every step happens in it.
 #[derive(Debug)]
 pub struct Staged {
+    folder: Folder,
+    temp_name: OsString,
+    target_name: OsString,
+    /// The temporary file's path, for `abandon`.
     temp: PathBuf,
-    target: PathBuf,
     /// Renamed into place: the temporary name may already be another's.
     placed: bool,
 }
 
 impl Staged {
-    /// Writes `bytes` beside `target` (whose folder must exist).
+    /// Writes `bytes` beside `target` (whose folder must exist; a link to it is
+    /// followed: the user named it).
     pub fn new(target: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
         let dir = match target.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
         };
+        Staged::in_folder(Folder::open(dir)?, target, bytes)
+    }
+
+    fn in_folder(folder: Folder, target: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
         let name = target
             .file_name()
             .ok_or_else(|| std::io::Error::other("not a file name"))?;
         // Made under the lock, so that `abandon` sees every temporary file that exists.
-        let (temp, mut file) = {
+        let (temp_name, mut file) = {
             let mut pending = in_progress();
-            let (temp, created) = create_temporary(dir, &name.to_string_lossy())?;
-            pending.insert(temp.clone());
-            (temp, created)
+            let (temp_name, created) = create_temporary(&folder, &name.to_string_lossy())?;
+            pending.insert(folder.path().join(&temp_name));
+            (temp_name, created)
         };
         let staged = Staged {
-            temp,
-            target: target.to_path_buf(),
+            temp: folder.path().join(&temp_name),
+            folder,
+            temp_name,
+            target_name: name.to_os_string(),
             placed: false,
         };
         file.write_all(bytes).and_then(|()| file.sync_all())?;
@@ -191,7 +208,7 @@ impl Staged {
 
     /// Renames the temporary file over the target.
     pub fn commit(mut self) -> std::io::Result<()> {
-        std::fs::rename(&self.temp, &self.target)?;
+        self.folder.rename(&self.temp_name, &self.target_name)?;
         self.placed = true;
         Ok(())
     }
@@ -200,25 +217,22 @@ impl Staged {
 impl Drop for Staged {
     fn drop(&mut self) {
         if !self.placed {
-            let _ = std::fs::remove_file(&self.temp);
+            let _ = self.folder.remove(&self.temp_name);
         }
         in_progress().remove(&self.temp);
     }
 }
 
-/// A new temporary file in `dir` for an output named `name`, opened with
-/// `O_EXCL`. A file of that name left by a process that was killed (a
-/// container's offprint has the same process id every run) is passed over.
-fn create_temporary(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// A new temporary file in `folder` for an output named `name`, opened with
+/// `O_EXCL` (and never through a link). A file of that name left by a process
+/// that was killed (a container's offprint has the same process id every run)
+/// is passed over.
+fn create_temporary(folder: &Folder, name: &str) -> std::io::Result<(OsString, std::fs::File)> {
     let pid = std::process::id();
     let mut last = None;
     for attempt in 0..64 {
-        let temp = dir.join(format!(".{name}.offprint-{pid}-{attempt}.tmp"));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp)
-        {
+        let temp = OsString::from(format!(".{name}.offprint-{pid}-{attempt}.tmp"));
+        match folder.create_new(&temp) {
             Ok(file) => return Ok((temp, file)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
