@@ -764,56 +764,51 @@ mod tests {
     use super::*;
     use crate::fonts::FontOptions;
 
-    fn set(text: &str, lang: &str, width: f32) -> Vec<Line> {
+    /// Runs `f` with a setter over the bundled fonts.
+    fn with_setter<T>(f: impl FnOnce(&mut Setter) -> T) -> T {
         let mut book = FontBook::new(&FontOptions::default()).unwrap();
         let mut shaper = Shaper::default();
-        let mut setter = Setter {
+        f(&mut Setter {
             book: &mut book,
             shaper: &mut shaper,
             uncovered: BTreeSet::new(),
             stopped: None,
-        };
-        let style = TextStyle {
+        })
+    }
+
+    fn body(lang: &str, hyphenate: bool) -> TextStyle {
+        TextStyle {
             role: Role::Body,
             size: 10.0,
             lang: lang.into(),
             justify: true,
-            hyphenate: true,
-        };
-        setter.set(text, &style, width)
+            hyphenate,
+        }
+    }
+
+    fn set(text: &str, lang: &str, width: f32) -> Vec<Line> {
+        with_setter(|setter| setter.set(text, &body(lang, true), width))
     }
 
     /// Sets `text` a window of `window` bytes at a time and whole: the same lines.
     fn windowed_is_whole(text: &str, lang: &str, width: f32, window: usize) {
-        let mut book = FontBook::new(&FontOptions::default()).unwrap();
-        let mut shaper = Shaper::default();
-        let mut setter = Setter {
-            book: &mut book,
-            shaper: &mut shaper,
-            uncovered: BTreeSet::new(),
-            stopped: None,
-        };
-        let style = TextStyle {
-            role: Role::Body,
-            size: 10.0,
-            lang: lang.into(),
-            justify: true,
-            hyphenate: lang != "zh",
-        };
-        let (whole, _) = setter.set_whole(text, &style, width, 0);
-        let mut windowed = Vec::new();
-        let mut runs = 0;
-        setter
-            .set_windowed(text, &style, width, window, &mut |_, run| {
-                runs += 1;
-                windowed.extend(run);
-                Ok(())
-            })
-            .unwrap();
-        assert!(runs > 3, "{runs} windows: the test needs more");
-        let texts = |lines: &[Line]| lines.iter().map(line_text).collect::<Vec<_>>();
-        assert_eq!(texts(&windowed), texts(&whole));
-        assert_eq!(windowed, whole, "same glyphs at the same places");
+        with_setter(|setter| {
+            let style = body(lang, lang != "zh");
+            let (whole, _) = setter.set_whole(text, &style, width, 0);
+            let mut windowed = Vec::new();
+            let mut runs = 0;
+            setter
+                .set_windowed(text, &style, width, window, &mut |_, run| {
+                    runs += 1;
+                    windowed.extend(run);
+                    Ok(())
+                })
+                .unwrap();
+            assert!(runs > 3, "{runs} windows: the test needs more");
+            let texts = |lines: &[Line]| lines.iter().map(line_text).collect::<Vec<_>>();
+            assert_eq!(texts(&windowed), texts(&whole));
+            assert_eq!(windowed, whole, "same glyphs at the same places");
+        })
     }
 
     #[test]
