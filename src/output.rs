@@ -73,7 +73,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(dir.display().to_string(), &e))?;
-    replace_file(path, bytes).map_err(|e| Error::io(&shown, &e))
+    // A temporary file beside it, created exclusively (never through a link,
+    // never over another file), renamed over `path` once whole.
+    Staged::new(path, bytes)
+        .and_then(Staged::commit)
+        .map_err(|e| Error::io(&shown, &e))
 }
 
 /// Writes `bytes` to `path`, a file inside the output folder `root`, as
@@ -81,15 +85,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
 /// way (a folder, or the file itself) that leads out of it is refused with
 /// an error naming the link. `root` itself may be a link: the user named it.
 pub fn write_within(root: &Path, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    write_confined(&confine(root, path)?, path, bytes)
-}
-
-/// Writes `bytes` to `target`, a path [`confine`] has resolved (`shown` is the
-/// path as offprint named it, for errors).
-pub fn write_confined(target: &Path, shown: &Path, bytes: &[u8]) -> Result<(), Error> {
-    stage_confined(target, shown, bytes)?
+    stage_confined(&confine(root, path)?, path, bytes)?
         .commit()
-        .map_err(|e| Error::io(shown.display().to_string(), &e))
+        .map_err(|e| Error::io(path.display().to_string(), &e))
 }
 
 /// Writes `bytes` beside `target`, a path [`confine`] has resolved, to be put
@@ -148,13 +146,6 @@ pub fn confine(root: &Path, path: &Path) -> Result<PathBuf, Error> {
         real = leads_to;
     }
     Ok(real)
-}
-
-/// Puts `bytes` at `path` by way of a temporary file beside it, created
-/// exclusively (never through a link, never over another file) and renamed
-/// over `path` once whole; the folder must exist.
-fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    Staged::new(path, bytes)?.commit()
 }
 
 /// An output written whole to a temporary file beside its target, and put in

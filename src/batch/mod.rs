@@ -600,6 +600,87 @@ struct Context<'a> {
     all_inputs: &'a BTreeSet<PathBuf>,
 }
 
+/// A document's files as they are made: each goes to a temporary file beside its
+/// place at once (a long document's editions are never all held), and all are
+/// put in place together once the document has converted.
+struct Staging<'a> {
+    job: &'a Job,
+    context: &'a Context<'a>,
+    staged: Vec<(crate::output::Staged, PathBuf)>,
+    outputs: Vec<OutputRecord>,
+    /// Why a file could not be staged (the conversion stops there).
+    failure: Option<String>,
+}
+
+impl<'a> Staging<'a> {
+    fn new(job: &'a Job, context: &'a Context<'a>) -> Staging<'a> {
+        Staging {
+            job,
+            context,
+            staged: Vec::new(),
+            outputs: Vec::new(),
+            failure: None,
+        }
+    }
+
+    /// Writes `file` beside its place inside `--out`, never over an input.
+    fn stage(&mut self, file: OutputFile) -> Result<(), Error> {
+        let (job, context) = (self.job, self.context);
+        let path = if job.folder.is_empty() {
+            context.out.join(&file.name)
+        } else {
+            context.out.join(&job.folder).join(&file.name)
+        };
+        let staged = crate::output::confine(context.out, &path).and_then(|real| {
+            if context.all_inputs.contains(&real) {
+                return Err(Error::new(
+                    path.display().to_string(),
+                    "is also an input; choose another output folder",
+                ));
+            }
+            Ok((
+                crate::output::stage_confined(&real, &path, &file.bytes)?,
+                real,
+            ))
+        });
+        match staged {
+            Ok(staged) => self.staged.push(staged),
+            Err(e) => {
+                self.failure = Some(e.to_string());
+                return Err(e);
+            }
+        }
+        self.outputs.push(OutputRecord {
+            path: if job.folder.is_empty() {
+                file.name.clone()
+            } else {
+                format!("{}/{}", job.folder, file.name)
+            },
+            format: file.format.clone(),
+            edition: file.edition.clone(),
+            bytes: file.bytes.len() as u64,
+            sha256: sha256_hex(&file.bytes),
+        });
+        Ok(())
+    }
+
+    /// Puts every staged file in place; if one cannot be, none stays (those
+    /// already placed are removed, the rest dropped with their temporary files).
+    fn place(self) -> Result<Vec<OutputRecord>, String> {
+        let mut placed: Vec<PathBuf> = Vec::new();
+        for (file, real) in self.staged {
+            if let Err(e) = file.commit() {
+                for path in placed {
+                    let _ = std::fs::remove_file(path);
+                }
+                return Err(Error::io(real.display().to_string(), &e).to_string());
+            }
+            placed.push(real);
+        }
+        Ok(self.outputs)
+    }
+}
+
 /// Reads, checks, converts and writes one document; never panics.
 fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
     let started = Instant::now();
@@ -644,59 +725,17 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         }
     }
     let converting = Instant::now();
-    let folder = if job.folder.is_empty() {
-        context.out.to_path_buf()
-    } else {
-        context.out.join(&job.folder)
-    };
-    // Each file goes to a temporary file beside its place as soon as it is made
-    // (a long document's editions are never all held at once); they are put in
-    // place together once the document has converted.
-    let mut staged: Vec<(crate::output::Staged, PathBuf)> = Vec::new();
-    let mut outputs: Vec<OutputRecord> = Vec::new();
-    let mut failure: Option<String> = None;
-    let mut stage = |file: OutputFile| -> Result<(), Error> {
-        let path = folder.join(&file.name);
-        let result = crate::output::confine(context.out, &path).and_then(|real| {
-            if context.all_inputs.contains(&real) {
-                return Err(Error::new(
-                    path.display().to_string(),
-                    "is also an input; choose another output folder",
-                ));
-            }
-            Ok((
-                crate::output::stage_confined(&real, &path, &file.bytes)?,
-                real,
-            ))
-        });
-        match result {
-            Ok(done) => staged.push(done),
-            Err(e) => {
-                failure = Some(e.to_string());
-                return Err(e);
-            }
-        }
-        outputs.push(OutputRecord {
-            path: if job.folder.is_empty() {
-                file.name.clone()
-            } else {
-                format!("{}/{}", job.folder, file.name)
-            },
-            format: file.format.clone(),
-            edition: file.edition.clone(),
-            bytes: file.bytes.len() as u64,
-            sha256: sha256_hex(&file.bytes),
-        });
-        Ok(())
-    };
+    let mut staging = Staging::new(job, context);
     let converted = crate::input::pdf::quietly(|| {
         context
             .converter
-            .convert(&job.name, &bytes, &job.stem, settings, &mut stage)
+            .convert(&job.name, &bytes, &job.stem, settings, &mut |file| {
+                staging.stage(file)
+            })
     });
     drop(bytes);
     timing.convert_ms = millis(converting);
-    let warnings = match (converted, failure) {
+    let warnings = match (converted, staging.failure.take()) {
         (_, Some(reason)) => {
             timing.total_ms = millis(started);
             return fail(reason, timing);
@@ -712,33 +751,19 @@ fn process(job: &Job, context: &Context) -> (Record, Option<Entry>) {
         }
     };
     let writing = Instant::now();
-    let mut written: Vec<PathBuf> = Vec::new();
-    let mut failure = None;
-    let mut staged = staged.into_iter();
-    for (file, real) in staged.by_ref() {
-        match file.commit() {
-            Ok(()) => written.push(real),
-            Err(e) => {
-                failure = Some(Error::io(real.display().to_string(), &e).to_string());
-                break;
-            }
-        }
-    }
-    // What was not put in place is removed.
-    drop(staged);
+    let placed = staging.place();
     timing.write_ms = millis(writing);
     timing.total_ms = millis(started);
-    if let Some(reason) = failure {
-        // No partial output: what this document wrote goes again.
-        for path in written {
-            let _ = std::fs::remove_file(path);
+    let outputs = match placed {
+        Ok(outputs) => outputs,
+        Err(reason) => {
+            let mut record = Record::failed(&job.name, relative, reason);
+            record.sha256 = Some(sha256);
+            record.warnings = warnings;
+            record.timing = timing;
+            return (record, None);
         }
-        let mut record = Record::failed(&job.name, relative, reason);
-        record.sha256 = Some(sha256);
-        record.warnings = warnings;
-        record.timing = timing;
-        return (record, None);
-    }
+    };
     let entry = Entry {
         sha256: sha256.clone(),
         offprint: env!("CARGO_PKG_VERSION").into(),

@@ -31,7 +31,7 @@ pub fn normalize_spacing(lines: &mut [Line], report: &mut Report) {
 
 /// Whether `text` has no leading, trailing, doubled spaces or tabs.
 fn is_normal(text: &str) -> bool {
-    !text.starts_with(' ') && !text.ends_with(' ') && !text.contains(['\t']) && !text.contains("  ")
+    !text.starts_with(' ') && !text.ends_with(' ') && !text.contains('\t') && !text.contains("  ")
 }
 
 fn normalize(text: &str) -> String {

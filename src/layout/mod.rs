@@ -364,7 +364,9 @@ fn block_chunks(
         }
         _ => None,
     };
-    let mut first = true;
+    // The block's space goes before its first window's lines; later windows go on
+    // from the last's without one.
+    let mut space = Some(space_before + section_space);
     setter.set_in_runs(text, &body, measure - indent, &mut |setter, run| {
         let mut lines: Vec<(f32, Line)> = run.into_iter().map(|l| (indent, l)).collect();
         if let (Some(m), Some(first_line)) = (marker.take(), lines.first_mut()) {
@@ -380,35 +382,37 @@ fn block_chunks(
             glyphs.append(&mut first_line.1.glyphs);
             first_line.1.glyphs = glyphs;
         }
-        let chunk = Chunk {
-            lines,
-            leading: design.body_leading,
-            ascent: design.body_size,
-            // A later window's lines go on from the last's, without a space.
-            space_before: if first {
-                space_before + section_space
-            } else {
-                0.0
-            },
-            keep_with_next: false,
-            outline: std::mem::take(&mut outline),
-        };
-        first = false;
-        add(chunk, setter)
+        let space_before = space.take().unwrap_or(0.0);
+        add(
+            body_chunk(design, lines, space_before, std::mem::take(&mut outline)),
+            setter,
+        )
     })?;
-    if first {
+    match space {
         // No text: the block still takes its space and carries its bookmarks.
-        let chunk = Chunk {
-            lines: Vec::new(),
-            leading: design.body_leading,
-            ascent: design.body_size,
-            space_before: space_before + section_space,
-            keep_with_next: false,
-            outline,
-        };
-        add(chunk, setter)?;
+        Some(space_before) => add(
+            body_chunk(design, Vec::new(), space_before, outline),
+            setter,
+        ),
+        None => Ok(()),
     }
-    Ok(())
+}
+
+/// Lines of body text with the space before them and the bookmarks they carry.
+fn body_chunk(
+    design: &Design,
+    lines: Vec<(f32, Line)>,
+    space_before: f32,
+    outline: Vec<(String, u8)>,
+) -> Chunk {
+    Chunk {
+        lines,
+        leading: design.body_leading,
+        ascent: design.body_size,
+        space_before,
+        keep_with_next: false,
+        outline,
+    }
 }
 
 /// Fills pages with chunks as they come: a heading stays with the first two
