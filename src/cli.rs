@@ -754,7 +754,7 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
             ));
         }
     }
-    crate::fonts::bundled_dir()?;
+    crate::fonts::env_font_dir()?;
     let config = match &args.config {
         Some(path) => Some(
             crate::config::Settings::load(path)
@@ -816,9 +816,9 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
     use crate::fonts::Role;
     let mut book = args.fonts.book()?;
     let mut out = String::new();
-    match &book.bundled_dir {
-        Some(dir) => out.push_str(&format!("bundled fonts: {}\n", dir.display())),
-        None => out.push_str("bundled fonts: not found (set OFFPRINT_FONTS)\n"),
+    out.push_str("bundled fonts: compiled in\n");
+    if let Some(dir) = crate::fonts::env_font_dir()? {
+        out.push_str(&format!("OFFPRINT_FONTS: {}\n", dir.display()));
     }
     out.push_str("role     script  face\n");
     for role in [Role::Body, Role::Heading] {

@@ -559,6 +559,44 @@ fn patterns_and_folders_are_placed_under_their_common_root() {
 }
 
 #[test]
+fn inputs_with_no_folder_in_common_are_placed_from_their_own_not_from_the_root() {
+    // One input under the temporary folder, one under the build's: they share
+    // only `/`.
+    let here = scratch("no-common-root");
+    let there =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("offprint-far-{}", std::process::id()));
+    copy(
+        "fixtures/brief/brief.extracted.txt",
+        &here.join("a/one.txt"),
+    );
+    copy(
+        "fixtures/brief/brief.extracted.txt",
+        &there.join("b/deep/two.txt"),
+    );
+    let out = offprint_in(
+        &here,
+        &[
+            "convert",
+            here.join("a").to_str().unwrap(),
+            there.join("b").to_str().unwrap(),
+            "--to",
+            "txt",
+            "--edition",
+            "combined",
+            "--out",
+            "out",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let files: Vec<String> = without_manifests(tree(&here.join("out")))
+        .into_keys()
+        .collect();
+    assert_eq!(files, ["deep/two.txt", "one.txt"]);
+    std::fs::remove_dir_all(&here).unwrap();
+    std::fs::remove_dir_all(&there).unwrap();
+}
+
+#[test]
 fn outputs_with_the_same_names_and_an_output_that_cannot_be_written() {
     let dir = scratch("clash");
     copy(

@@ -181,16 +181,76 @@ fn a_font_folder_that_is_not_there_is_an_error_naming_it() {
     assert!(stderr(&out).contains(&format!("{}: OFFPRINT_FONTS", missing.display())));
     assert!(!out_dir.exists(), "nothing is written");
 
+    // A folder with no fonts adds none; the bundled ones are in the binary.
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).unwrap();
     let out = common::command(&["fonts", "--no-system-fonts"])
         .env("OFFPRINT_FONTS", &empty)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = stderr(&out);
-    assert!(text.contains("no fonts found"), "{text}");
-    assert!(!text.contains("internal error"), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Noto Serif SC Regular (bundled)"), "{text}");
+}
+
+/// A fontconfig file that sees no fonts at all: a folder that is empty (with no
+/// folder named, fontdb would fall back to /usr/share/fonts).
+fn fontconfig_seeing_nothing(dir: &Path) -> PathBuf {
+    let fonts = dir.join("no-fonts");
+    std::fs::create_dir_all(&fonts).unwrap();
+    let conf = dir.join("fonts.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<fontconfig><dir>{}</dir></fontconfig>\n",
+            fonts.display()
+        ),
+    )
+    .unwrap();
+    conf
+}
+
+#[test]
+fn a_binary_copied_alone_to_a_machine_without_fonts_makes_the_same_editions() {
+    let dir = scratch("copied-binary");
+    let alone = dir.join("bin");
+    std::fs::create_dir_all(&alone).unwrap();
+    let binary = alone.join("offprint");
+    std::fs::copy(env!("CARGO_BIN_EXE_offprint"), &binary).unwrap();
+    std::fs::copy(Path::new(common::ROOT).join(BRIEF), dir.join("brief.txt")).unwrap();
+    let formats = "pdf,docx,epub,md";
+    let copied = std::process::Command::new(&binary)
+        .args(["convert", "brief.txt", "--to", formats, "--out", "copied"])
+        .current_dir(&dir)
+        .env_clear()
+        .env("HOME", &dir)
+        .env("FONTCONFIG_FILE", fontconfig_seeing_nothing(&dir))
+        // Adds faces, never replaces the bundled ones (an empty folder adds none).
+        .env("OFFPRINT_FONTS", dir.join("no-fonts"))
+        .output()
+        .unwrap();
+    assert!(copied.status.success(), "{}", stderr(&copied));
+    let built = common::command(&["convert", "brief.txt", "--to", formats, "--out", "built"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", stderr(&built));
+    let made = common::names(&dir.join("copied"));
+    assert_eq!(made, common::names(&dir.join("built")));
+    assert!(made.contains(&"brief.zh.pdf".to_string()), "{made:?}");
+    for name in &made {
+        let copied = std::fs::read(dir.join("copied").join(name)).unwrap();
+        let built = std::fs::read(dir.join("built").join(name)).unwrap();
+        assert!(copied == built, "{name} differs from the source tree's");
+    }
+    let pdf = std::fs::read(dir.join("copied/brief.pdf")).unwrap();
+    for face in ["NotoSerif-Regular", "NotoSerifSC-Regular", "NotoSans-Bold"] {
+        assert!(
+            pdf.windows(face.len() + 1)
+                .any(|w| w[0] == b'+' && &w[1..] == face.as_bytes()),
+            "{face} is embedded as a subset"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Finding the inputs of a batch: files, folders (searched recursively) and
 //! glob patterns (expanded here, so that quoting works the same on every
-//! shell), each placed relative to the common root of the arguments.
+//! shell), each placed relative to the common folder of the arguments (or,
+//! when they have none but `/`, to its own argument's folder).
 
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -12,7 +13,8 @@ pub struct InputFile {
     pub path: PathBuf,
     /// Its absolute path, with `.` and `..` taken out (no symbolic link resolved).
     pub absolute: PathBuf,
-    /// Its path relative to the root of the inputs, `/` between folders:
+    /// Its path relative to the common folder of the inputs (to its own
+    /// argument's folder when they share none but `/`), `/` between folders:
     /// where its outputs go under `--out`, what the manifest knows it by and
     /// what `--shard` hashes.
     pub relative: String,
@@ -135,9 +137,14 @@ pub fn find(arguments: &[String], exclude: &Exclude) -> Found {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
     let mut roots: Vec<PathBuf> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
+    // The folder of the argument each file was found through, file by file.
+    let mut origins: Vec<PathBuf> = Vec::new();
     let mut missing = Vec::new();
     let mut stdin = false;
     for argument in arguments {
+        if let Some(origin) = roots.last() {
+            origins.resize(files.len(), origin.clone());
+        }
         if argument == "-" {
             stdin = true;
             continue;
@@ -207,16 +214,23 @@ pub fn find(arguments: &[String], exclude: &Exclude) -> Found {
             });
         }
     }
+    if let Some(origin) = roots.last() {
+        origins.resize(files.len(), origin.clone());
+    }
     let root = common_ancestor(&roots).unwrap_or_else(|| cwd.clone());
+    // Inputs with no folder in common (`/srv/a/x.pdf`, `/home/b/y.pdf`) are
+    // each placed from its own argument's folder, not mirrored from `/`.
+    let shared = root.components().any(|c| matches!(c, Component::Normal(_)));
     let mut seen = BTreeSet::new();
     let mut found: Vec<InputFile> = Vec::new();
-    for path in files {
+    for (path, origin) in files.into_iter().zip(origins) {
         let absolute = absolute(&cwd, &path);
         if !seen.insert(absolute.clone()) {
             continue;
         }
+        let base = if shared { &root } else { &origin };
         let relative = absolute
-            .strip_prefix(&root)
+            .strip_prefix(base)
             .unwrap_or(&absolute)
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())

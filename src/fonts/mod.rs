@@ -2,8 +2,8 @@
 //! face for each run of text, and the one subsetting path every writer uses.
 //!
 //! The database ([`FontBook`]) holds, in this order of preference, the bundled
-//! fonts (`fonts/` of the repository, see its README), the faces of any
-//! `--font-dir`, and — only when a character is covered by none of those —
+//! fonts (`fonts/` of the repository, see its README, compiled into the
+//! binary), the faces of `$OFFPRINT_FONTS` and of any `--font-dir`, and — only when a character is covered by none of those —
 //! the system's fonts. Text is cut into runs by script class ([`script`]):
 //! Han, kana and CJK punctuation take the CJK face of the role (body or
 //! heading), everything else the Latin face. A character that no face covers
@@ -57,7 +57,7 @@ pub struct Face {
     pub index: u32,
     pub bold: bool,
     pub italic: bool,
-    /// Where it came from: `bundled`, `font-dir` or `system`.
+    /// Where it came from: `bundled`, `OFFPRINT_FONTS`, `font-dir` or `system`.
     pub origin: &'static str,
     /// The font file's bytes, read once a process and kept for its life.
     pub data: &'static [u8],
@@ -161,40 +161,67 @@ pub struct FontBook {
     chosen: BTreeMap<(Role, Class, char), Option<FaceId>>,
     /// Families chosen instead of the bundled ones.
     families: BTreeMap<(Role, Class), String>,
-    pub bundled_dir: Option<PathBuf>,
 }
 
-/// The folder of bundled fonts: `$OFFPRINT_FONTS`; `fonts/` next to the
-/// executable or a parent of it (`target/debug/offprint` in a checkout), or
-/// `../share/offprint/fonts` of an installed one; else the source tree's.
+/// The bundled faces, compiled into the binary, sorted by file name: their
+/// bytes are part of the executable's read-only data, which the OS pages in
+/// only where a document touches them, so nothing is read or copied at
+/// start-up and a copied or installed binary sets the same faces everywhere.
+const BUNDLED: [(&str, &[u8]); 6] = [
+    (
+        "NotoSans-Bold.ttf",
+        include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSansSC-Bold.ttf",
+        include_bytes!("../../fonts/NotoSansSC-Bold.ttf"),
+    ),
+    (
+        "NotoSerif-Bold.ttf",
+        include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
+    ),
+    (
+        "NotoSerif-Italic.ttf",
+        include_bytes!("../../fonts/NotoSerif-Italic.ttf"),
+    ),
+    (
+        "NotoSerif-Regular.ttf",
+        include_bytes!("../../fonts/NotoSerif-Regular.ttf"),
+    ),
+    (
+        "NotoSerifSC-Regular.ttf",
+        include_bytes!("../../fonts/NotoSerifSC-Regular.ttf"),
+    ),
+];
+
+/// The folder `OFFPRINT_FONTS` names, whose faces are added after the bundled
+/// ones (like a `--font-dir`).
 ///
-/// An `OFFPRINT_FONTS` that names no folder is an error: falling back to other
-/// fonts would give other bytes without a word.
-pub fn bundled_dir() -> Result<Option<PathBuf>, crate::Error> {
-    let has_fonts = |dir: &Path| dir.join("NotoSerif-Regular.ttf").is_file();
-    if let Some(dir) = std::env::var_os("OFFPRINT_FONTS") {
-        let dir = PathBuf::from(dir);
-        if !dir.is_dir() {
-            return Err(crate::Error::usage(
-                dir.display().to_string(),
-                "OFFPRINT_FONTS is not a folder; point it at the fonts/ folder or unset it",
-            ));
-        }
-        return Ok(Some(dir));
+/// An `OFFPRINT_FONTS` that names no folder is an error: going on without it
+/// would give other bytes without a word.
+pub fn env_font_dir() -> Result<Option<PathBuf>, crate::Error> {
+    let Some(dir) = std::env::var_os("OFFPRINT_FONTS") else {
+        return Ok(None);
+    };
+    let dir = PathBuf::from(dir);
+    if !dir.is_dir() {
+        return Err(crate::Error::usage(
+            dir.display().to_string(),
+            "OFFPRINT_FONTS is not a folder; point it at a folder of fonts or unset it",
+        ));
     }
-    if let Ok(exe) = std::env::current_exe() {
-        let mut dir = exe.parent();
-        while let Some(d) = dir {
-            for candidate in [d.join("fonts"), d.join("share/offprint/fonts")] {
-                if has_fonts(&candidate) {
-                    return Ok(Some(candidate));
-                }
-            }
-            dir = d.parent();
-        }
-    }
-    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    Ok(has_fonts(&built).then_some(built))
+    Ok(Some(dir))
+}
+
+/// Whether a font file is a copy of a bundled one (the same name and size), so
+/// that a folder holding the bundled fonts again adds nothing.
+fn is_bundled_copy(path: &Path) -> bool {
+    let (Some(name), Ok(metadata)) = (path.file_name(), std::fs::metadata(path)) else {
+        return false;
+    };
+    BUNDLED
+        .iter()
+        .any(|(bundled, data)| name == *bundled && metadata.len() == data.len() as u64)
 }
 
 /// The system's font files, sorted by path, and their bytes: read the first
@@ -246,8 +273,8 @@ fn font_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 impl FontBook {
-    /// The bundled fonts and those of `options.font_dirs`; system fonts are
-    /// read later, and only if some character needs them.
+    /// The bundled fonts, those of `OFFPRINT_FONTS` and of `options.font_dirs`;
+    /// system fonts are read later, and only if some character needs them.
     pub fn new(options: &FontOptions) -> Result<FontBook, crate::Error> {
         let mut book = FontBook {
             db: fontdb::Database::new(),
@@ -257,11 +284,13 @@ impl FontBook {
             system_allowed: options.system_fonts,
             chosen: BTreeMap::new(),
             families: options.families.clone(),
-            bundled_dir: bundled_dir()?,
         };
-        if let Some(dir) = book.bundled_dir.clone() {
+        for (name, data) in BUNDLED {
+            book.add_data(data, Path::new(name), "bundled");
+        }
+        if let Some(dir) = env_font_dir()? {
             for file in font_files(&dir) {
-                book.load_file(&file, "bundled")?;
+                book.load_file(&file, "OFFPRINT_FONTS")?;
             }
         }
         for dir in &options.font_dirs {
@@ -294,21 +323,13 @@ impl FontBook {
                 ),
             ));
         }
-        if book.faces.is_empty() {
-            book.load_system();
-        }
-        if book.faces.is_empty() {
-            let reason = if book.system_allowed {
-                "no fonts found: neither the bundled fonts (set OFFPRINT_FONTS) nor any --font-dir or system font"
-            } else {
-                "no fonts found: the bundled fonts are missing (set OFFPRINT_FONTS or add --font-dir) and --no-system-fonts rules out the system's"
-            };
-            return Err(crate::Error::usage("fonts", reason));
-        }
         Ok(book)
     }
 
     fn load_file(&mut self, path: &Path, origin: &'static str) -> Result<(), crate::Error> {
+        if is_bundled_copy(path) {
+            return Ok(());
+        }
         // A file is read once a process and its bytes kept for the process's
         // life (a few files, never freed before exit anyway): books with
         // different choices (a batch's settings) share them, and so do the
@@ -487,6 +508,19 @@ mod tests {
         assert_eq!(book.face(heading_cjk).family, "Noto Sans SC");
         assert_eq!(book.face_for(Role::Body, Class::Cjk, '社'), Ok(body_cjk));
         assert_eq!(book.face_for(Role::Body, Class::Latin, 'é'), Ok(body_latin));
+    }
+
+    #[test]
+    fn the_bundled_faces_come_from_the_binary_and_a_folder_of_copies_adds_none() {
+        let book = FontBook::new(&FontOptions::default()).unwrap();
+        assert_eq!(book.faces().len(), BUNDLED.len());
+        assert!(book.faces().iter().all(|f| f.origin == "bundled"));
+        let with_copies = FontBook::new(&FontOptions {
+            font_dirs: vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts")],
+            ..FontOptions::default()
+        })
+        .unwrap();
+        assert_eq!(with_copies.faces().len(), BUNDLED.len());
     }
 
     #[test]
