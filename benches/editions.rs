@@ -10,10 +10,9 @@
 
 use offprint::edition::{self, Edition};
 use offprint::fonts::{FontBook, FontOptions};
-use offprint::layout::Paper;
 use offprint::model::Document;
-use offprint::write::docx::DocxOptions;
 use offprint::write::Typesetter;
+use offprint::WriteOptions;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -22,15 +21,19 @@ type Make = fn(&mut Typesetter, &Document, &Edition) -> Vec<u8>;
 
 const FORMATS: [(&str, f64, Make); 3] = [
     ("PDF", 400.0, |ts, doc, e| {
-        ts.pdf(doc, e, Paper::A4).expect("the brief typesets").bytes
+        ts.pdf(doc, e, &WriteOptions::default())
+            .expect("the brief typesets")
+            .bytes
     }),
     ("DOCX", 600.0, |ts, doc, e| {
-        ts.docx(doc, e, &DocxOptions::default())
+        ts.docx(doc, e, &WriteOptions::default())
             .expect("the brief writes")
             .bytes
     }),
     ("EPUB", 500.0, |ts, doc, e| {
-        ts.epub(doc, e).expect("the brief writes").bytes
+        ts.epub(doc, e, &WriteOptions::default())
+            .expect("the brief writes")
+            .bytes
     }),
 ];
 
@@ -103,10 +106,10 @@ fn main() {
     let long = repeated(&document, 25);
     let start = Instant::now();
     let rendered = typesetter
-        .pdf(&long, &Edition::Combined, Paper::A4)
+        .pdf(&long, &Edition::Combined, &WriteOptions::default())
         .expect("the long document typesets");
     let ours = start.elapsed();
-    let pages = rendered.pages;
+    let pages = rendered.pages.unwrap_or(0);
     println!(
         "long document: {pages} pages in {:.1} ms ({:.1} ms a page)",
         ours.as_secs_f64() * 1e3,

@@ -1,13 +1,13 @@
 //! Command-line interface: argument definitions and the commands they run.
 
-use crate::clean::{clean, Report};
+use crate::clean::clean;
 use crate::error::Error;
-use crate::export::TextFormat;
+use crate::format::{Format, Writer};
 use crate::input::RawDoc;
 use crate::output::{ensure_not_input, write_atomic};
+use crate::pipeline::{reading_warnings, ConvertOptions, Made, Warning};
 use crate::ReadOptions;
 use clap::{Parser, Subcommand, ValueEnum};
-use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -83,6 +83,25 @@ Exit codes: 0 every input converted or up to date, 1 an input failed, 2 usage er
   offprint fonts brief.txt                        and their coverage of brief.txt
   offprint fonts brief.txt --font-dir ~/fonts")]
     Fonts(FontsArgs),
+    /// List the formats offprint writes and, for an input, the editions it
+    /// would give.
+    #[command(after_help = "Examples:
+  offprint formats                                the formats and their extensions
+  offprint formats brief.pdf                      and the editions of brief.pdf")]
+    Formats(FormatsArgs),
+    /// Print the completions of a shell (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = "Examples:
+  offprint completions bash > ~/.local/share/bash-completion/completions/offprint
+  offprint completions zsh > ~/.zfunc/_offprint")]
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page of offprint or of one of its commands (roff).
+    #[command(after_help = "Examples:
+  offprint man | man -l -
+  offprint man convert > offprint-convert.1")]
+    Man {
+        /// The command (`convert`, `clean`, …); offprint itself if absent.
+        command: Option<String>,
+    },
 }
 
 /// Where fonts come from, shared by the commands that typeset.
@@ -119,15 +138,14 @@ pub struct ConvertArgs {
     /// `-` for standard input.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<String>,
-    /// Formats, comma-separated.
-    #[arg(
-        long,
-        value_enum,
-        value_delimiter = ',',
-        value_name = "FORMATS",
-        default_value = "pdf,docx,epub"
-    )]
-    pub to: Vec<ConvertFormat>,
+    /// Formats, comma-separated: pdf, docx, epub, md, json, txt [default:
+    /// pdf,docx,epub; with -o FILE, the format of its extension].
+    #[arg(short = 't', long, value_delimiter = ',', value_name = "FORMATS", value_parser = parse_format)]
+    pub to: Vec<Format>,
+    /// Write one edition to FILE (its format from the extension, or -t;
+    /// `-` for standard output) instead of every edition into a folder.
+    #[arg(short = 'o', long, value_name = "FILE", conflicts_with_all = ["out", "json", "shard", "jobs", "force", "fail_fast"])]
+    pub output: Option<PathBuf>,
     /// Editions, comma-separated: `combined`, language tags (`en,zh`), or `all`.
     #[arg(
         long,
@@ -137,9 +155,17 @@ pub struct ConvertArgs {
     )]
     pub edition: Vec<String>,
     /// Folder to write into (created if missing); the inputs' folders are
-    /// mirrored under it.
-    #[arg(long, value_name = "DIR", default_value = ".")]
-    pub out: PathBuf,
+    /// mirrored under it [default: .].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Write the edit report of each cleaned input: into DIR (as
+    /// <stem>.report.json, the inputs' folders mirrored), or, with -o, to FILE.
+    #[arg(long, value_name = "DIR|FILE")]
+    pub report: Option<PathBuf>,
+    /// A language edition asked for with --edition that a document lacks
+    /// fails it (without, the document is converted with a warning).
+    #[arg(long)]
+    pub strict: bool,
     /// Set a setting, over the configuration files: title, author
     /// (repeatable), date (YYYY-MM-DD), publisher, rights, region (en-GB),
     /// paper, font.body, font.heading, font.body-cjk, font.heading-cjk.
@@ -198,34 +224,27 @@ pub struct FontsArgs {
     pub read: InputArgs,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ConvertFormat {
-    /// Typeset PDF
-    Pdf,
-    /// Editable Word document: styles, numbering, languages, embedded fonts
-    Docx,
-    /// EPUB 3 (with the EPUB 2 NCX), fonts embedded
-    Epub,
-    /// Pandoc Markdown with language divs
-    Md,
-    /// The document model, versioned JSON
-    Json,
-    /// Plain text
-    Txt,
+#[derive(Debug, clap::Args)]
+pub struct FormatsArgs {
+    /// An input whose editions to list (PDF, extracted text or Markdown).
+    pub input: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: InputArgs,
 }
 
-impl ConvertFormat {
-    /// The name on the command line (`pdf`).
-    pub fn name(self) -> String {
-        self.to_possible_value()
-            .map(|v| v.get_name().to_string())
-            .unwrap_or_default()
-    }
+/// A format named on the command line, from the registry.
+fn parse_format(text: &str) -> Result<Format, String> {
+    text.parse()
 }
 
-impl std::fmt::Display for ConvertFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.name())
+/// A text format named for `clean --to`.
+fn parse_text_format(text: &str) -> Result<Format, String> {
+    let format = parse_format(text)?;
+    match format.writer() {
+        Writer::Text(_) => Ok(format),
+        Writer::Typeset(_) => Err(format!(
+            "clean writes md, json or txt; for {format}, use `offprint convert -t {format}`"
+        )),
     }
 }
 
@@ -294,34 +313,15 @@ pub struct CleanArgs {
     /// Output file (written whole or not at all); standard output if absent.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Md)]
+    /// Output format: md, json or txt.
+    #[arg(short = 't', long, default_value = "md", value_parser = parse_text_format)]
     pub to: Format,
-    /// Write the edit report (every removal, join and hyphen decision) as JSON.
+    /// Write the edit report (every removal, join and hyphen decision) as
+    /// JSON; `-` for standard output (then give the text -o FILE).
     #[arg(long, value_name = "REPORT.json")]
     pub report: Option<PathBuf>,
     #[command(flatten)]
     pub read: InputArgs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Pandoc Markdown with language divs
-    Md,
-    /// The document model, versioned JSON
-    Json,
-    /// Plain text, a blank line between blocks
-    Txt,
-}
-
-impl From<Format> for TextFormat {
-    fn from(format: Format) -> TextFormat {
-        match format {
-            Format::Md => TextFormat::Markdown,
-            Format::Json => TextFormat::Json,
-            Format::Txt => TextFormat::Text,
-        }
-    }
 }
 
 /// Runs a parsed command line, printing its errors, and gives its exit
@@ -360,6 +360,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Extract(args) => run_extract(&args).map(|()| true),
         Command::Convert(args) => run_convert(&args),
         Command::Fonts(args) => run_fonts(&args).map(|()| true),
+        Command::Formats(args) => run_formats(&args).map(|()| true),
+        Command::Completions { shell } => print(&completions(shell)).map(|()| true),
+        Command::Man { command } => man_page(command.as_deref())
+            .and_then(|page| print(&page))
+            .map(|()| true),
     };
     match result {
         Ok(true) => 0,
@@ -383,238 +388,6 @@ fn memory_limit(option: Option<usize>) -> Result<usize, Error> {
         }
         Err(_) => Ok(crate::memory::DEFAULT_LIMIT),
     }
-}
-
-/// Applies `--meta key=value` settings to the document's metadata.
-pub fn apply_meta(meta: &mut crate::model::Meta, settings: &[String]) -> Result<(), Error> {
-    let settings =
-        crate::config::Settings::from_meta_args(settings).map_err(|e| Error::usage("--meta", e))?;
-    settings.apply_meta(meta);
-    Ok(())
-}
-
-/// The editions asked for, in a stable order without repeats.
-fn editions_of(
-    document: &crate::model::Document,
-    asked: &[String],
-) -> Result<Vec<crate::edition::Edition>, Error> {
-    use crate::edition::{self, Edition};
-    let mut editions: Vec<Edition> = Vec::new();
-    for name in asked {
-        let more = if name.trim() == "all" {
-            edition::all(document)
-        } else {
-            vec![Edition::parse(name).map_err(|e| Error::usage("--edition", e))?]
-        };
-        for e in more {
-            if !editions.contains(&e) {
-                editions.push(e);
-            }
-        }
-    }
-    Ok(editions)
-}
-
-/// What one document's conversion needs besides its bytes.
-pub struct DocumentOptions<'a> {
-    pub formats: &'a [ConvertFormat],
-    /// `all`, `combined` or language tags.
-    pub editions: &'a [String],
-    /// Its settings: configuration, sidecar and `--meta`, resolved.
-    pub settings: &'a crate::config::Settings,
-    /// Paper, contents and locales (the PDF editions take the paper too).
-    pub docx: crate::write::docx::DocxOptions,
-    pub read: &'a ReadOptions,
-    /// A fresh font database (asked for only when a format typesets).
-    pub fonts:
-        &'a (dyn Fn(&crate::config::Settings) -> Result<crate::fonts::FontBook, Error> + Sync),
-}
-
-/// Converts one document: input bytes → document → editions → formats →
-/// bytes. Hands each file to `emit` as soon as it is made, named `<stem>.<ext>`
-/// (combined) and `<stem>.<lang>.<ext>`, and returns what it noticed. `name` is
-/// the input as the user named it (for messages and the model's source).
-pub fn convert_document(
-    name: &str,
-    bytes: &[u8],
-    stem: &str,
-    options: &DocumentOptions,
-    emit: &mut crate::batch::OutputSink,
-) -> Result<Vec<crate::batch::Warning>, Error> {
-    use crate::batch::{OutputFile, Warning};
-    let (mut document, mut warnings) = read_document(name, bytes, options.read)?;
-    options.settings.apply_meta(&mut document.meta);
-    options.settings.apply_regions(&mut document);
-    let editions = editions_of(&document, options.editions)?;
-    let mut selected = Vec::new();
-    for edition in &editions {
-        let doc = crate::edition::select(&document, edition).map_err(|e| Error::new(name, e))?;
-        selected.push((edition, doc));
-    }
-    let mut names = std::collections::BTreeSet::new();
-    let mut uncovered = std::collections::BTreeSet::new();
-    let mut not_embedded = std::collections::BTreeSet::new();
-    let mut typesetter: Option<crate::write::Typesetter> = None;
-    for format in options.formats {
-        for (edition, doc) in &selected {
-            let (extension, bytes) = match format {
-                ConvertFormat::Pdf => {
-                    let rendered = typesetter_of(&mut typesetter, options)?
-                        .pdf(doc, edition, options.docx.paper)
-                        .map_err(|e| Error::new(name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    ("pdf", rendered.bytes)
-                }
-                ConvertFormat::Docx => {
-                    let rendered = typesetter_of(&mut typesetter, options)?
-                        .docx(doc, edition, &options.docx)
-                        .map_err(|e| Error::new(name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    not_embedded.extend(rendered.not_embedded);
-                    ("docx", rendered.bytes)
-                }
-                ConvertFormat::Epub => {
-                    let rendered = typesetter_of(&mut typesetter, options)?
-                        .epub(doc, edition)
-                        .map_err(|e| Error::new(name, e))?;
-                    uncovered.extend(rendered.uncovered);
-                    ("epub", rendered.bytes)
-                }
-                ConvertFormat::Md => ("md", TextFormat::Markdown.render(doc).into_bytes()),
-                ConvertFormat::Json => ("json", TextFormat::Json.render(doc).into_bytes()),
-                ConvertFormat::Txt => ("txt", TextFormat::Text.render(doc).into_bytes()),
-            };
-            let file_name = edition.file_name(stem, extension);
-            if names.insert(file_name.clone()) {
-                emit(OutputFile {
-                    name: file_name,
-                    format: format.name(),
-                    edition: edition.label(),
-                    bytes,
-                })?;
-            }
-        }
-    }
-    for ch in uncovered {
-        warnings.push(Warning::new(
-            "missing-glyph",
-            crate::fonts::Uncovered { ch }.to_string(),
-        ));
-    }
-    for note in not_embedded {
-        warnings.push(Warning::new("font-not-embedded", note));
-    }
-    Ok(warnings)
-}
-
-/// The document's typesetter, made (and its fonts read) the first time a
-/// format typesets.
-fn typesetter_of<'t>(
-    slot: &'t mut Option<crate::write::Typesetter>,
-    options: &DocumentOptions,
-) -> Result<&'t mut crate::write::Typesetter, Error> {
-    if slot.is_none() {
-        *slot = Some(crate::write::Typesetter::new((options.fonts)(
-            options.settings,
-        )?));
-    }
-    Ok(slot.as_mut().expect("made above"))
-}
-
-/// The document of an input's bytes, and the warnings of reading it (pages
-/// lost, hyphens left undecided): Markdown that `clean` wrote (and an editor
-/// may have corrected) is the document itself; anything else is read and
-/// cleaned.
-fn read_document(
-    name: &str,
-    bytes: &[u8],
-    read: &ReadOptions,
-) -> Result<(crate::model::Document, Vec<crate::batch::Warning>), Error> {
-    use crate::batch::Warning;
-    if let Some(text) = std::str::from_utf8(bytes)
-        .ok()
-        .filter(|t| crate::input::markdown::looks_like_markdown(t))
-    {
-        let mut document =
-            crate::input::markdown::read_markdown(text).map_err(|e| Error::new(name, e))?;
-        document.meta.source = Some(crate::input::source_of(name, bytes));
-        return Ok((document, Vec::new()));
-    }
-    let raw = crate::read_input(name, bytes, read)?;
-    let mut warnings = reading_warnings(&raw);
-    let cleaned = clean(&raw);
-    if let Some(why) = cleaned.emptied(&raw) {
-        return Err(Error::new(name, why));
-    }
-    for edit in cleaned
-        .report
-        .of_kind(crate::clean::EditKind::HyphenUndecided)
-    {
-        warnings.push(Warning {
-            pages: vec![edit.page],
-            line: Some(edit.line),
-            ..Warning::new(
-                "undecided-hyphen",
-                format!(
-                    "hyphen kept in {:?} (page {}, line {}): nothing decides whether it belongs to the word",
-                    edit.after, edit.page, edit.line
-                ),
-            )
-        });
-    }
-    Ok((cleaned.document, warnings))
-}
-
-/// What reading a document noticed: pages lost, glyphs that gave no text
-/// (one warning a page), text read through a character collection (minor).
-fn reading_warnings(raw: &RawDoc) -> Vec<crate::batch::Warning> {
-    use crate::batch::Warning;
-    use crate::input::pdf::thousands;
-    let mut warnings = Vec::new();
-    if !raw.lost_pages.is_empty() {
-        let pages: Vec<String> = raw.lost_pages.iter().map(usize::to_string).collect();
-        warnings.push(Warning {
-            pages: raw.lost_pages.clone(),
-            ..Warning::new(
-                "lost-pages",
-                format!(
-                    "page(s) {} could not be read in full; their text may be incomplete",
-                    pages.join(", ")
-                ),
-            )
-        });
-    }
-    for unmapped in &raw.unmapped {
-        let fonts = if unmapped.fonts.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", unmapped.fonts.join(", "))
-        };
-        warnings.push(Warning {
-            pages: vec![unmapped.page],
-            ..Warning::new(
-                "unmapped-glyphs",
-                format!(
-                    "page {}: {} glyph{} in fonts without a Unicode map{fonts} could not be read as text",
-                    unmapped.page,
-                    thousands(unmapped.count),
-                    if unmapped.count == 1 { "" } else { "s" },
-                ),
-            )
-        });
-    }
-    for recovered in &raw.recovered {
-        warnings.push(Warning::new(
-            "recovered-text",
-            format!(
-                "{} glyph{} in fonts without a Unicode map read through the {} character collection",
-                thousands(recovered.glyphs),
-                if recovered.glyphs == 1 { "" } else { "s" },
-                recovered.collection
-            ),
-        ));
-    }
-    warnings
 }
 
 /// Fresh font databases for documents: each distinct choice of fonts is
@@ -648,6 +421,12 @@ struct CommandConverter<'a> {
     read: ReadOptions,
     /// `--locale`, read once.
     locales: crate::write::docx::Locales,
+    /// The editions asked for (with `-o`, the one edition).
+    editions: Vec<String>,
+    /// `--to`, or its default (with `-o`, the one format).
+    formats: Vec<Format>,
+    /// `SOURCE_DATE_EPOCH`, read once.
+    created: i64,
     fonts: FontCache,
 }
 
@@ -681,8 +460,10 @@ impl crate::batch::Converter for CommandConverter<'_> {
     fn options(&self, settings: &crate::config::Settings) -> serde_json::Value {
         let fonts = self.font_options(settings);
         serde_json::json!({
-            "formats": self.args.to.iter().map(|f| f.name()).collect::<Vec<_>>(),
+            "formats": self.formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
             "editions": self.args.edition,
+            "strict": self.args.strict,
+            "report": self.args.report.is_some(),
             "paper": self.paper(settings),
             "settings": settings,
             "font_dirs": fonts.font_dirs,
@@ -694,7 +475,7 @@ impl crate::batch::Converter for CommandConverter<'_> {
                 .collect::<Vec<_>>(),
             "toc": self.args.toc,
             "locales": self.args.locales,
-            "source_date_epoch": std::env::var("SOURCE_DATE_EPOCH").ok(),
+            "created": self.created,
         })
     }
 
@@ -705,21 +486,25 @@ impl crate::batch::Converter for CommandConverter<'_> {
         stem: &str,
         settings: &crate::config::Settings,
         emit: &mut crate::batch::OutputSink,
-    ) -> Result<Vec<crate::batch::Warning>, Error> {
+    ) -> Result<Vec<Warning>, Error> {
         let fonts =
             |settings: &crate::config::Settings| self.fonts.book(&self.font_options(settings));
-        convert_document(
+        crate::pipeline::convert(
             name,
             bytes,
             stem,
-            &DocumentOptions {
-                formats: &self.args.to,
-                editions: &self.args.edition,
+            &ConvertOptions {
+                formats: &self.formats,
+                editions: &self.editions,
+                // `-o FILE` asks for the one edition it writes.
+                strict: self.args.strict || self.args.output.is_some(),
+                report: self.args.report.is_some(),
                 settings,
-                docx: crate::write::docx::DocxOptions {
+                write: crate::write::WriteOptions {
                     paper: self.paper(settings).paper(),
                     toc: self.args.toc,
                     locales: self.locales.clone(),
+                    created: self.created,
                 },
                 read: &self.read,
                 fonts: &fonts,
@@ -729,8 +514,26 @@ impl crate::batch::Converter for CommandConverter<'_> {
     }
 }
 
+/// The date every edition is made at: `SOURCE_DATE_EPOCH` when it holds a
+/// valid one, else a fixed date (never the clock).
+fn source_date() -> i64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|value| crate::write::source_date(&value))
+        .unwrap_or(crate::write::FIXED_DATE)
+}
+
+/// `-` where only a file or folder can be named: refused with what to do.
+fn refuse_dash(path: Option<&Path>, option: &str, instead: &str) -> Result<(), Error> {
+    match path {
+        Some(path) if path.as_os_str() == "-" => Err(Error::usage(option, instead)),
+        _ => Ok(()),
+    }
+}
+
 /// `offprint convert`: checks the command line (usage errors stop before
-/// anything is read), then runs the batch. `Ok(false)`: an input failed.
+/// anything is read), then converts one edition to a file (`-o`) or runs
+/// the batch. `Ok(false)`: an input failed.
 fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
     let read = args.read.read_options()?;
     let meta = crate::config::Settings::from_meta_args(&args.meta)
@@ -740,10 +543,24 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
             crate::edition::Edition::parse(name).map_err(|e| Error::usage("--edition", e))?;
         }
     }
-    if args.out.exists() && !args.out.is_dir() {
+    refuse_dash(
+        args.out.as_deref(),
+        "--out",
+        "is a folder; to write one edition to standard output, use -o - -t FORMAT",
+    )?;
+    refuse_dash(
+        args.config.as_deref(),
+        "--config",
+        "takes a settings file, not standard input",
+    )?;
+    if let Some(out) = args
+        .out
+        .as_deref()
+        .filter(|out| out.exists() && !out.is_dir())
+    {
         return Err(Error::usage(
-            args.out.display().to_string(),
-            "--out is a file, not a folder",
+            out.display().to_string(),
+            "--out is a file, not a folder (to write one edition to a file, use -o FILE)",
         ));
     }
     for dir in &args.fonts.font_dirs {
@@ -762,6 +579,34 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
         ),
         None => None,
     };
+    let mut locales = crate::write::docx::Locales::default();
+    for setting in &args.locales {
+        let (lang, locale) = setting.split_once('=').unwrap_or((setting, ""));
+        locales
+            .set(lang.trim(), locale.trim())
+            .map_err(|e| Error::usage("--locale", e))?;
+    }
+    let mut converter = CommandConverter {
+        args,
+        read,
+        locales,
+        editions: args.edition.clone(),
+        formats: if args.to.is_empty() {
+            vec![Format::Pdf, Format::Docx, Format::Epub]
+        } else {
+            args.to.clone()
+        },
+        created: source_date(),
+        fonts: FontCache::default(),
+    };
+    if let Some(output) = &args.output {
+        return run_convert_one(&mut converter, output, config.as_ref(), &meta);
+    }
+    refuse_dash(
+        args.report.as_deref(),
+        "--report",
+        "takes a folder in a batch; for one document's report on standard output, use `offprint clean --report -`",
+    )?;
     let verbosity = if args.quiet {
         crate::batch::progress::Verbosity::Quiet
     } else if args.verbose {
@@ -775,7 +620,7 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
     };
     let options = crate::batch::BatchOptions {
         inputs: args.inputs.clone(),
-        out: args.out.clone(),
+        out: args.out.clone().unwrap_or_else(|| PathBuf::from(".")),
         jobs,
         fail_fast: args.fail_fast,
         force: args.force,
@@ -784,21 +629,116 @@ fn run_convert(args: &ConvertArgs) -> Result<bool, Error> {
         json: args.json.clone(),
         config,
         meta,
-    };
-    let mut locales = crate::write::docx::Locales::default();
-    for setting in &args.locales {
-        let (lang, locale) = setting.split_once('=').unwrap_or((setting, ""));
-        locales
-            .set(lang.trim(), locale.trim())
-            .map_err(|e| Error::usage("--locale", e))?;
-    }
-    let converter = CommandConverter {
-        args,
-        read,
-        locales,
-        fonts: FontCache::default(),
+        reports: args.report.clone(),
     };
     crate::batch::run(&options, &converter)
+}
+
+/// The one format and edition of `convert -o FILE`.
+fn single_output(args: &ConvertArgs, output: &Path) -> Result<(Format, String), Error> {
+    let to_stdout = output.as_os_str() == "-";
+    let format = match (args.to.as_slice(), Format::of_path(output)) {
+        ([format], _) => *format,
+        ([], Some(format)) if !to_stdout => format,
+        ([], _) if to_stdout => {
+            return Err(Error::usage(
+                "-o -",
+                format!("name the format to write with -t ({})", Format::names()),
+            ))
+        }
+        ([], _) => {
+            return Err(Error::usage(
+                output.display().to_string(),
+                format!(
+                    "no format has this extension; name one with -t ({})",
+                    Format::names()
+                ),
+            ))
+        }
+        _ => return Err(Error::usage("-t", "-o writes one format; name only one")),
+    };
+    let edition = match args.edition.as_slice() {
+        [all] if all.trim() == "all" => "combined".to_string(),
+        [one] => one.trim().to_string(),
+        _ => {
+            return Err(Error::usage(
+                "--edition",
+                "-o writes one edition; name only one, or write them all with --out DIR",
+            ))
+        }
+    };
+    Ok((format, edition))
+}
+
+/// `convert IN -o FILE`: one edition of one input, written to FILE (whole or
+/// not at all) or to standard output, its report to `--report FILE`.
+fn run_convert_one(
+    converter: &mut CommandConverter,
+    output: &Path,
+    config: Option<&crate::config::Settings>,
+    meta: &crate::config::Settings,
+) -> Result<bool, Error> {
+    let args = converter.args;
+    let [input] = args.inputs.as_slice() else {
+        return Err(Error::usage(
+            "-o",
+            "writes one edition of one input; for several inputs, use --out DIR",
+        ));
+    };
+    let (format, edition) = single_output(args, output)?;
+    converter.editions = vec![edition];
+    let report = args.report.as_deref();
+    if report.is_some_and(|r| r.as_os_str() == "-") && output.as_os_str() == "-" {
+        return Err(Error::usage(
+            "--report -",
+            "standard output already takes the edition; write the report to a file",
+        ));
+    }
+    let input_path = Path::new(input);
+    let settings = crate::batch::settings_of_file(input_path, config, meta)
+        .map_err(|e| Error::usage("settings", e))?;
+    let _working = crate::memory::WorkingOn::new(input);
+    let bytes = crate::input::read_file(input_path)?;
+    let stem = crate::batch::output_stem(input_path);
+    let mut edition_bytes = None;
+    let mut report_bytes = None;
+    converter.formats = vec![format];
+    let warnings = crate::batch::Converter::convert(
+        converter,
+        input,
+        &bytes,
+        &stem,
+        &settings,
+        &mut |file| {
+            match file.made {
+                Made::Edition { .. } => edition_bytes = Some(file.bytes),
+                Made::Report => report_bytes = Some(file.bytes),
+            }
+            Ok(())
+        },
+    )?;
+    drop(bytes);
+    for warning in &warnings {
+        if !warning.is_minor() || args.verbose {
+            let label = if warning.is_minor() {
+                "note"
+            } else {
+                "warning"
+            };
+            eprintln!("offprint: {label}: {input}: {}", warning.message);
+        }
+    }
+    let edition_bytes = edition_bytes.ok_or_else(|| Error::new(input, "no edition was made"))?;
+    emit(Some(output), input_path, &edition_bytes)?;
+    if let (Some(path), Some(bytes)) = (report, report_bytes) {
+        if let Err(error) = emit(Some(path), input_path, &bytes) {
+            if output.as_os_str() != "-" {
+                let _ = std::fs::remove_file(output);
+            }
+            return Err(error);
+        }
+    }
+    Ok(true)
 }
 
 fn warn_uncovered(input: &Path, uncovered: &std::collections::BTreeSet<char>) {
@@ -928,18 +868,24 @@ fn raw_of(path: &Path, bytes: &[u8], read: &InputArgs) -> Result<RawDoc, Error> 
     Ok(raw)
 }
 
-/// Writes `bytes` to `output` (never an input) or to standard output.
+/// Writes `bytes` to `output` (never an input) or, when it is absent or
+/// `-`, to standard output.
 fn emit(output: Option<&Path>, input: &Path, bytes: &[u8]) -> Result<(), Error> {
-    match output {
+    match output.filter(|path| path.as_os_str() != "-") {
         Some(path) => {
             ensure_not_input(path, &[input])?;
             write_atomic(path, bytes)
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(bytes)
-            .map_err(|e| Error::io("<stdout>", &e)),
+        None => print(bytes),
     }
+}
+
+/// Writes `bytes` to standard output.
+fn print(bytes: &[u8]) -> Result<(), Error> {
+    std::io::stdout()
+        .lock()
+        .write_all(bytes)
+        .map_err(|e| Error::io("<stdout>", &e))
 }
 
 fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
@@ -957,6 +903,19 @@ fn run_extract(args: &ExtractArgs) -> Result<(), Error> {
 }
 
 fn run_clean(args: &CleanArgs) -> Result<(), Error> {
+    let to_stdout = |path: Option<&Path>| path.is_none_or(|p| p.as_os_str() == "-");
+    if args.report.is_some()
+        && to_stdout(args.report.as_deref())
+        && to_stdout(args.output.as_deref())
+    {
+        return Err(Error::usage(
+            "--report -",
+            "standard output already takes the text; give it -o FILE, or the report a file",
+        ));
+    }
+    let Writer::Text(render) = args.to.writer() else {
+        return Err(Error::usage("--to", "clean writes md, json or txt"));
+    };
     let _working = crate::memory::WorkingOn::new(&args.input.display().to_string());
     let raw = open_input(&args.input, &args.read)?;
     let cleaned = clean(&raw);
@@ -968,18 +927,18 @@ fn run_clean(args: &CleanArgs) -> Result<(), Error> {
     // its size, and need not be held at once.
     drop(raw);
     let crate::clean::Cleaned { document, report } = cleaned;
-    let rendered = TextFormat::from(args.to).render(&document);
+    let rendered = render(&document);
     drop(document);
     // The report comes last, and only once the output is in place, so that
     // a failure leaves neither behind.
-    if let Some(report_path) = &args.report {
+    if let Some(report_path) = args.report.as_deref().filter(|p| !to_stdout(Some(p))) {
         ensure_not_input(report_path, &[args.input.as_path()])?;
     }
     emit(args.output.as_deref(), &args.input, rendered.as_bytes())?;
     drop(rendered);
     if let Some(report_path) = &args.report {
-        if let Err(error) = write_atomic(report_path, report_json(&report).as_bytes()) {
-            if let Some(output) = &args.output {
+        if let Err(error) = emit(Some(report_path), &args.input, report.to_json().as_bytes()) {
+            if let Some(output) = args.output.as_deref().filter(|p| !to_stdout(Some(p))) {
                 let _ = std::fs::remove_file(output);
             }
             return Err(error);
@@ -988,33 +947,84 @@ fn run_clean(args: &CleanArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// The edit report as versioned JSON, with a count per kind.
-pub fn report_json(report: &Report) -> String {
-    #[derive(Serialize)]
-    struct Versioned<'a> {
-        format: &'static str,
-        version: u32,
-        counts: std::collections::BTreeMap<crate::clean::EditKind, usize>,
-        edits: &'a [crate::clean::Edit],
+/// `offprint formats [INPUT]`: the registry, and an input's editions.
+fn run_formats(args: &FormatsArgs) -> Result<(), Error> {
+    let mut out = String::from("format  extension  what\n");
+    for format in Format::ALL {
+        out.push_str(&format!(
+            "{:<7} .{:<9} {}\n",
+            format.name(),
+            format.extension(),
+            format.summary()
+        ));
     }
-    // About 150 bytes of JSON an edit besides its texts: reserved at once, a long
-    // document's report is not copied as it grows.
-    let size: usize = report
-        .edits
-        .iter()
-        .map(|e| 150 + e.before.len() + e.after.len())
-        .sum();
-    let mut out = Vec::with_capacity(size);
-    serde_json::to_writer_pretty(
-        &mut out,
-        &Versioned {
-            format: "offprint-report",
-            version: 1,
-            counts: report.counts(),
-            edits: &report.edits,
-        },
-    )
-    .expect("the report always serialises");
-    out.push(b'\n');
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    out.push_str(
+        "\neditions: combined (every section), or one per language: --edition en,zh, or all\n",
+    );
+    if let Some(input) = &args.input {
+        let name = input.display().to_string();
+        let bytes = crate::input::read_file(input)?;
+        let prepared = crate::Prepared::read(&name, &bytes, &args.read.read_options()?)?;
+        let chosen = crate::pipeline::editions(&prepared.document, &["all".to_string()])?;
+        out.push_str(&format!("\neditions of {name}:\n"));
+        let stem = crate::batch::output_stem(input);
+        for (edition, _) in &chosen.editions {
+            out.push_str(&format!(
+                "  {:<9} {}\n",
+                edition.label(),
+                edition.file_name(&stem, "pdf")
+            ));
+        }
+    }
+    print(out.as_bytes())
+}
+
+/// The completions of `shell`, from the command line's own definition.
+pub fn completions(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "offprint", &mut out);
+    out
+}
+
+/// The man page (roff) of offprint, or of one of its commands.
+pub fn man_page(command: Option<&str>) -> Result<Vec<u8>, Error> {
+    let mut cli = <Cli as clap::CommandFactory>::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => {
+            let sub = cli
+                .get_subcommands()
+                .find(|sub| sub.get_name() == name && name != "help")
+                .ok_or_else(|| {
+                    let names: Vec<&str> = cli
+                        .get_subcommands()
+                        .map(|sub| sub.get_name())
+                        .filter(|&n| n != "help")
+                        .collect();
+                    Error::usage(
+                        "man",
+                        format!("no command {name:?} (commands: {})", names.join(", ")),
+                    )
+                })?;
+            sub.clone()
+                .name(format!("offprint-{name}"))
+                .bin_name(format!("offprint {name}"))
+        }
+    };
+    let mut out = Vec::new();
+    clap_mangen::Man::new(page)
+        .render(&mut out)
+        .map_err(|e| Error::io("man page", &e))?;
+    Ok(out)
+}
+
+/// The commands that have a man page of their own.
+pub fn command_names() -> Vec<String> {
+    <Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .filter(|name| name != "help")
+        .collect()
 }

@@ -21,15 +21,20 @@ pub mod edition;
 pub mod error;
 pub mod export;
 pub mod fonts;
+pub mod format;
 pub mod input;
 pub mod layout;
 pub mod memory;
 pub mod model;
 pub mod output;
+pub mod pipeline;
 pub mod write;
 pub mod xml;
 
 pub use error::Error;
+pub use format::Format;
+pub use pipeline::{convert, editions, Prepared, Writing};
+pub use write::{WriteOptions, Written};
 
 /// How to open an input.
 #[derive(Debug, Clone)]
@@ -56,7 +61,17 @@ pub fn read_input(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<inp
     if bytes.is_empty() {
         return Err(Error::new(name, "is empty"));
     }
-    let mut raw = if input::pdf::looks_like_pdf(bytes) {
+    let is_pdf = input::pdf::looks_like_pdf(bytes);
+    let named_pdf = std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
+    if named_pdf && !is_pdf {
+        return Err(Error::new(
+            name,
+            format!("not a PDF (starts with {})", input::opening(bytes)),
+        ));
+    }
+    let mut raw = if is_pdf {
         input::pdf::read_pdf_with_limit(bytes, options.password.as_deref(), options.time_limit)
             .map(input::RawDoc::from)
             .map_err(|e| Error::new(name, e))?

@@ -5,9 +5,7 @@
 
 mod common;
 
-use clap::ValueEnum;
 use common::{stderr, zip_file_part as zip_part, ROOT};
-use offprint::cli::ConvertFormat;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -32,11 +30,7 @@ fn copy(fixture: &str, to: &Path) {
 
 /// Every format this build writes, as `--to` takes them.
 fn all_formats() -> String {
-    ConvertFormat::value_variants()
-        .iter()
-        .map(|f| f.name())
-        .collect::<Vec<_>>()
-        .join(",")
+    offprint::Format::ALL.map(offprint::Format::name).join(",")
 }
 
 /// Every file under `dir` (relative path → bytes), hidden ones included.
@@ -795,7 +789,7 @@ fn usage_errors_exit_2_before_anything_is_read() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
-        "offprint: error: a-file: --out is a file, not a folder\n"
+        "offprint: error: a-file: --out is a file, not a folder (to write one edition to a file, use -o FILE)\n"
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -949,6 +943,56 @@ fn quiet_and_verbose() {
         ],
     );
     assert_eq!(stderr(&out), "", "one file, no -v: nothing to say");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_missing_language_edition_is_a_warning_unless_strict_and_reports_go_to_their_folder() {
+    let dir = scratch("editions-reports");
+    copy(
+        "fixtures/brief/brief.extracted.txt",
+        &dir.join("in/brief.txt"),
+    );
+    std::fs::create_dir_all(dir.join("in/en")).unwrap();
+    std::fs::write(
+        dir.join("in/en/note.txt"),
+        "A short note in English only.\n\nIt has two paragraphs of plain text.\n",
+    )
+    .unwrap();
+    let convert = |extra: &[&str]| {
+        let mut args = vec![
+            "convert",
+            "in",
+            "--to",
+            "txt",
+            "--edition",
+            "zh",
+            "--out",
+            "out",
+            "--force",
+        ];
+        args.extend_from_slice(extra);
+        offprint_in(&dir, &args)
+    };
+    let out = convert(&["--report", "reports"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("no zh edition"), "{err}");
+    assert!(dir.join("out/brief.zh.txt").is_file());
+    // The totals are in human units.
+    assert!(
+        err.contains(" KiB in ") || err.contains(" bytes in "),
+        "{err}"
+    );
+    assert!(!err.contains("0 bytes in"), "{err}");
+    for report in ["reports/brief.report.json", "reports/en/note.report.json"] {
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join(report)).unwrap()).unwrap();
+        assert_eq!(json["format"], "offprint-report", "{report}");
+    }
+    let out = convert(&["--strict"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("en/note.txt"), "{}", stderr(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

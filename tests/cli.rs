@@ -218,7 +218,7 @@ fn a_binary_copied_alone_to_a_machine_without_fonts_makes_the_same_editions() {
     let binary = alone.join("offprint");
     std::fs::copy(env!("CARGO_BIN_EXE_offprint"), &binary).unwrap();
     std::fs::copy(Path::new(common::ROOT).join(BRIEF), dir.join("brief.txt")).unwrap();
-    let formats = "pdf,docx,epub,md";
+    let formats = "pdf,docx,epub,md,json,txt";
     let copied = std::process::Command::new(&binary)
         .args(["convert", "brief.txt", "--to", formats, "--out", "copied"])
         .current_dir(&dir)
@@ -336,4 +336,184 @@ fn a_document_cleaning_empties_is_an_error_not_an_empty_edition() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(!dir.join("editions").join("folios.md").exists());
+}
+
+/// Runs offprint and gives its standard output, which must be a success.
+fn stdout_of(args: &[&str]) -> Vec<u8> {
+    let out = offprint(args);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    out.stdout
+}
+
+#[test]
+fn convert_o_writes_one_edition_in_the_format_of_its_extension() {
+    let dir = scratch("convert-o");
+    let path = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    // The combined edition, as a batch makes it.
+    common::convert_brief(&dir.join("all"), &["-t", "pdf,md", "--edition", "combined"]);
+    stdout_of(&["convert", BRIEF, "-o", &path("one.pdf")]);
+    let batch_pdf = std::fs::read(dir.join("all/brief.extracted.pdf")).unwrap();
+    assert!(std::fs::read(dir.join("one.pdf")).unwrap() == batch_pdf);
+    // `-o -` is standard output, the format named by -t.
+    let markdown = stdout_of(&["convert", BRIEF, "-o", "-", "-t", "md"]);
+    assert_eq!(
+        markdown,
+        std::fs::read(dir.join("all/brief.extracted.md")).unwrap()
+    );
+    // One language edition, and the report of the edits beside it.
+    stdout_of(&[
+        "convert",
+        BRIEF,
+        "-o",
+        &path("zh.epub"),
+        "--edition",
+        "zh",
+        "--report",
+        &path("edits.json"),
+    ]);
+    assert!(std::fs::read(dir.join("zh.epub"))
+        .unwrap()
+        .starts_with(b"PK"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("edits.json")).unwrap()).unwrap();
+    assert_eq!(report["format"], "offprint-report");
+    assert!(report["edits"].as_array().is_some_and(|e| !e.is_empty()));
+
+    let refused = |args: &[&str], code: i32, says: &str| {
+        let out = offprint(args);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(says), "{args:?}: {}", stderr(&out));
+    };
+    refused(
+        &["convert", BRIEF, "-o", "-"],
+        2,
+        "name the format to write with -t",
+    );
+    refused(
+        &["convert", BRIEF, "-o", &path("x.bin")],
+        2,
+        "no format has this extension",
+    );
+    refused(
+        &["convert", BRIEF, BRIEF, "-o", &path("x.pdf")],
+        2,
+        "for several inputs, use --out DIR",
+    );
+    refused(
+        &["convert", BRIEF, "-o", &path("x.pdf"), "-t", "pdf,md"],
+        2,
+        "-o writes one format",
+    );
+    refused(
+        &["convert", BRIEF, "-o", &path("x.pdf"), "--edition", "en,zh"],
+        2,
+        "-o writes one edition",
+    );
+    refused(
+        &["convert", BRIEF, "-o", &path("x.pdf"), "--edition", "de"],
+        1,
+        "de",
+    );
+    refused(&["convert", BRIEF, "--out", "-"], 2, "use -o - -t FORMAT");
+    refused(
+        &["convert", BRIEF, "--report", "-"],
+        2,
+        "offprint clean --report -",
+    );
+    assert!(!dir.join("x.pdf").exists() && !dir.join("x.bin").exists());
+}
+
+#[test]
+fn dash_is_standard_output_for_clean_reports_and_is_refused_where_it_cannot_be() {
+    let dir = scratch("dash");
+    let md = dir.join("brief.md");
+    let report = stdout_of(&["clean", BRIEF, "-o", md.to_str().unwrap(), "--report", "-"]);
+    let report: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    assert_eq!(report["format"], "offprint-report");
+    assert!(md.is_file());
+    assert!(
+        !Path::new(common::ROOT).join("-").exists(),
+        "no file named -"
+    );
+    let out = offprint(&["clean", BRIEF, "--report", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("standard output already takes the text"),
+        "{}",
+        stderr(&out)
+    );
+    // -t is --to.
+    let text = stdout_of(&["clean", BRIEF, "-t", "txt"]);
+    assert!(!text.starts_with(b"---"), "plain text has no front matter");
+    let out = offprint(&["clean", BRIEF, "-t", "pdf"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("offprint convert -t pdf"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn formats_completions_and_man_pages_come_from_the_binary() {
+    let formats = String::from_utf8(stdout_of(&["formats"])).unwrap();
+    for name in ["pdf", "docx", "epub", "md", "json", "txt"] {
+        assert!(
+            formats.lines().any(|l| l.starts_with(name)),
+            "{name}: {formats}"
+        );
+    }
+    let editions = String::from_utf8(stdout_of(&["formats", BRIEF])).unwrap();
+    for edition in ["combined", "en", "zh"] {
+        assert!(
+            editions
+                .lines()
+                .any(|l| l.trim_start().starts_with(edition)),
+            "{edition}: {editions}"
+        );
+    }
+    assert!(editions.contains("brief.extracted.zh.pdf"), "{editions}");
+    let bash = String::from_utf8(stdout_of(&["completions", "bash"])).unwrap();
+    assert!(
+        bash.contains("--shard") && bash.contains("complete"),
+        "{bash}"
+    );
+    let zsh = String::from_utf8(stdout_of(&["completions", "zsh"])).unwrap();
+    assert!(zsh.starts_with("#compdef offprint"), "{zsh}");
+    let page = String::from_utf8(stdout_of(&["man", "convert"])).unwrap();
+    assert!(
+        page.contains(".TH") && page.contains("fail\\-fast"),
+        "{page}"
+    );
+    let main = String::from_utf8(stdout_of(&["man"])).unwrap();
+    assert!(
+        main.contains("offprint\\-convert") || main.contains("convert"),
+        "{main}"
+    );
+    let out = offprint(&["man", "frobnicate"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("commands: clean"), "{}", stderr(&out));
+}
+
+#[test]
+fn inputs_that_are_not_what_they_seem_get_a_hint() {
+    let dir = scratch("hints");
+    let page = dir.join("download.pdf");
+    std::fs::write(&page, "<html><body>Access denied</body></html>\n").unwrap();
+    let out = offprint(&["clean", page.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("not a PDF (starts with `<html><body>`)"),
+        "{}",
+        stderr(&out)
+    );
+    let latin1 = dir.join("latin1.txt");
+    std::fs::write(&latin1, b"Caf\xe9 cr\xe8me\n").unwrap();
+    let out = offprint(&["clean", latin1.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("iconv -f latin1 -t utf-8"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -94,16 +94,23 @@ fn letter_paper_and_metadata() {
 }
 
 #[test]
-fn no_output_at_all_when_an_edition_is_missing() {
+fn a_missing_edition_is_a_warning_and_with_strict_no_output_at_all() {
     let dir = scratch("missing");
-    let out = offprint(&[
-        "convert",
-        BRIEF,
-        "--edition",
-        "combined,de",
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    let convert = |extra: &str| {
+        let mut args = vec![
+            "convert",
+            BRIEF,
+            "--edition",
+            "combined,de",
+            "--out",
+            dir.to_str().unwrap(),
+        ];
+        if !extra.is_empty() {
+            args.push(extra);
+        }
+        offprint(&args)
+    };
+    let out = convert("--strict");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(
@@ -114,6 +121,14 @@ fn no_output_at_all_when_an_edition_is_missing() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(names(&dir).is_empty(), "{:?}", names(&dir));
+    let out = convert("");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning") && err.contains("no de edition"),
+        "{err}"
+    );
+    assert!(names(&dir).contains(&"brief.extracted.pdf".to_string()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -7,8 +7,9 @@ mod common;
 use common::{convert_brief, names, stderr, zip_part as part, zip_parts as parts, BRIEF};
 use offprint::edition::{self, Edition};
 use offprint::fonts::{FontBook, FontOptions};
-use offprint::write::docx::{package, DocxOptions};
+use offprint::write::docx::package;
 use offprint::write::Typesetter;
+use offprint::WriteOptions;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -82,7 +83,7 @@ fn brief() -> offprint::model::Document {
 #[test]
 fn documents_written_in_one_process_do_not_depend_on_each_other() {
     let document = brief();
-    let options = DocxOptions {
+    let options = WriteOptions {
         toc: true,
         ..Default::default()
     };
@@ -208,7 +209,7 @@ fn embedded_fonts_are_obfuscated_subsets_that_map_the_text() {
     let doc = edition::select(&document, &zh).unwrap();
     let mut typesetter = Typesetter::new(FontBook::new(&FontOptions::default()).unwrap());
     let bytes = typesetter
-        .docx(&doc, &zh, &DocxOptions::default())
+        .docx(&doc, &zh, &WriteOptions::default())
         .unwrap()
         .bytes;
     let table = part(&bytes, "word/fontTable.xml");

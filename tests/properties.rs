@@ -210,10 +210,9 @@ fn check_docx(text: &str) -> Result<(), TestCaseError> {
         .get_or_init(|| Mutex::new(offprint::fonts::FontBook::new(&Default::default()).unwrap()))
         .lock()
         .unwrap();
-    let options = offprint::write::docx::DocxOptions {
-        paper: offprint::layout::Paper::A4,
+    let options = offprint::WriteOptions {
         toc: true,
-        locales: Default::default(),
+        ..Default::default()
     };
     let edition = offprint::edition::Edition::Combined;
     let docx = offprint::write::docx::write_docx(&document, &edition, &mut book, &options, &[])

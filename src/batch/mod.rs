@@ -19,7 +19,7 @@ use crate::config::Settings;
 use crate::error::Error;
 use manifest::{Entry, Manifests, OutputRecord};
 use progress::{Reporter, Verbosity};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -86,49 +86,7 @@ pub fn shard_assignment(relative_paths: &[&str], count: usize) -> Vec<usize> {
     shard
 }
 
-/// Something the conversion of one document noticed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Warning {
-    /// `missing-glyph`, `lost-pages`, `unmapped-glyphs`, `recovered-text`,
-    /// `undecided-hyphen` or `font-not-embedded`.
-    pub kind: String,
-    pub message: String,
-    /// Source pages concerned.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub pages: Vec<usize>,
-    /// Source line concerned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub line: Option<usize>,
-}
-
-impl Warning {
-    pub fn new(kind: &str, message: impl Into<String>) -> Warning {
-        Warning {
-            kind: kind.into(),
-            message: message.into(),
-            pages: Vec::new(),
-            line: None,
-        }
-    }
-
-    /// Minor warnings are in the summary but on stderr only with `-v`.
-    pub fn is_minor(&self) -> bool {
-        matches!(self.kind.as_str(), "undecided-hyphen" | "recovered-text")
-    }
-}
-
-/// One file a conversion made, handed on to be written.
-#[derive(Debug, Clone)]
-pub struct OutputFile {
-    /// File name in the document's output folder.
-    pub name: String,
-    pub format: String,
-    pub edition: String,
-    pub bytes: Vec<u8>,
-}
-
-/// Takes each file of a document as it is made; an error stops the conversion.
-pub type OutputSink<'s> = dyn FnMut(OutputFile) -> Result<(), Error> + 's;
+pub use crate::pipeline::{Made, OutputFile, OutputSink, Warning};
 
 /// What turns one input into files.
 pub trait Converter: Sync {
@@ -165,6 +123,9 @@ pub struct BatchOptions {
     pub config: Option<Settings>,
     /// `--meta` settings, over everything else.
     pub meta: Settings,
+    /// `--report DIR`: where the edit reports go, the inputs' folders mirrored
+    /// under it (by default beside the editions).
+    pub reports: Option<PathBuf>,
 }
 
 /// What became of one input.
@@ -243,7 +204,7 @@ struct Job {
 }
 
 /// The stem of output names: the file name without its extension.
-fn output_stem(path: &Path) -> String {
+pub fn output_stem(path: &Path) -> String {
     if path.as_os_str() == "-" {
         return "stdin".into();
     }
@@ -274,11 +235,11 @@ fn settings_of(
     file: &inputs::InputFile,
     root: &Path,
     stem: &str,
-    options: &BatchOptions,
+    (config, meta): (Option<&Settings>, &Settings),
     files: &mut SettingsFiles,
 ) -> Result<Settings, String> {
     let dir = file.absolute.parent().unwrap_or(root);
-    let mut settings = match &options.config {
+    let mut settings = match config {
         Some(config) => config.clone(),
         None => {
             let mut settings = Settings::default();
@@ -294,8 +255,33 @@ fn settings_of(
             settings.overlay(&files.get(&sidecar)?);
         }
     }
-    settings.overlay(&options.meta);
+    settings.overlay(meta);
     Ok(settings)
+}
+
+/// The settings of one input converted on its own (`convert -o FILE`): those
+/// it would have in a batch of that one file.
+pub fn settings_of_file(
+    path: &Path,
+    config: Option<&Settings>,
+    meta: &Settings,
+) -> Result<Settings, String> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+    let absolute = inputs::absolute(&cwd, path);
+    let root = absolute.parent().unwrap_or(&cwd).to_path_buf();
+    let file = inputs::InputFile {
+        path: path.to_path_buf(),
+        absolute,
+        relative: String::new(),
+    };
+    let stem = output_stem(path);
+    settings_of(
+        &file,
+        &root,
+        &stem,
+        (config, meta),
+        &mut SettingsFiles::default(),
+    )
 }
 
 fn millis(since: Instant) -> f64 {
@@ -390,7 +376,13 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
             None => String::new(),
         };
         let name = file.path.display().to_string();
-        let settings = settings_of(file, &found.root, &stem, options, &mut files);
+        let settings = settings_of(
+            file,
+            &found.root,
+            &stem,
+            (options.config.as_ref(), &options.meta),
+            &mut files,
+        );
         let blocked = match claimed.get(&(folder.clone(), stem.clone())) {
             Some(first) => Some(format!(
                 "its outputs would have the same names as those of {first} (rename one of them)"
@@ -451,6 +443,7 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
     let mut records: Vec<Option<Record>> = vec![None; jobs.len()];
     let context = Context {
         out: &options.out,
+        reports: options.reports.as_deref().unwrap_or(&options.out),
         force: options.force,
         manifests: &manifests,
         converter,
@@ -544,9 +537,9 @@ pub fn run(options: &BatchOptions, converter: &dyn Converter) -> Result<bool, Er
         total_line.push_str(&format!(", {} not run (--fail-fast)", totals.not_run));
     }
     total_line.push_str(&format!(
-        "; {} files, {} bytes in {:.2} s ({} job{})",
+        "; {} files, {} in {:.2} s ({} job{})",
         totals.outputs,
-        totals.bytes,
+        crate::memory::human(usize::try_from(totals.bytes).unwrap_or(usize::MAX)),
         wall_ms / 1000.0,
         threads,
         if threads == 1 { "" } else { "s" }
@@ -593,6 +586,8 @@ enum Event {
 /// What every worker shares.
 struct Context<'a> {
     out: &'a Path,
+    /// Where edit reports go (`--out` unless `--report DIR`).
+    reports: &'a Path,
     force: bool,
     manifests: &'a Manifests,
     converter: &'a dyn Converter,
@@ -623,15 +618,20 @@ impl<'a> Staging<'a> {
         }
     }
 
-    /// Writes `file` beside its place inside `--out`, never over an input.
+    /// Writes `file` beside its place inside `--out` (an edit report inside
+    /// its own folder), never over an input.
     fn stage(&mut self, file: OutputFile) -> Result<(), Error> {
         let (job, context) = (self.job, self.context);
-        let path = if job.folder.is_empty() {
-            context.out.join(&file.name)
-        } else {
-            context.out.join(&job.folder).join(&file.name)
+        let root = match file.made {
+            Made::Edition { .. } => context.out,
+            Made::Report => context.reports,
         };
-        let staged = crate::output::confine(context.out, &path).and_then(|real| {
+        let path = if job.folder.is_empty() {
+            root.join(&file.name)
+        } else {
+            root.join(&job.folder).join(&file.name)
+        };
+        let staged = crate::output::confine(root, &path).and_then(|real| {
             if context.all_inputs.contains(&real) {
                 return Err(Error::new(
                     path.display().to_string(),
@@ -650,14 +650,21 @@ impl<'a> Staging<'a> {
                 return Err(e);
             }
         }
+        // The manifest lists the editions; a report goes with them when it is
+        // among them.
+        let (format, edition) = match &file.made {
+            Made::Edition { format, edition } => (format.name(), edition.clone()),
+            Made::Report if context.reports == context.out => ("report", String::new()),
+            Made::Report => return Ok(()),
+        };
         self.outputs.push(OutputRecord {
             path: if job.folder.is_empty() {
                 file.name.clone()
             } else {
                 format!("{}/{}", job.folder, file.name)
             },
-            format: file.format.clone(),
-            edition: file.edition.clone(),
+            format: format.to_string(),
+            edition,
             bytes: file.bytes.len() as u64,
             sha256: sha256_hex(&file.bytes),
         });

@@ -108,9 +108,9 @@ impl Reporter {
         if self.verbosity == Verbosity::Verbose && record.status != Status::Failed {
             for output in &record.outputs {
                 self.line(&format!(
-                    "offprint:   {} ({} bytes)",
+                    "offprint:   {} ({})",
                     out.join(&output.path).display(),
-                    output.bytes
+                    crate::memory::human(usize::try_from(output.bytes).unwrap_or(usize::MAX))
                 ));
             }
         }

@@ -122,6 +122,38 @@ impl Report {
         counts
     }
 
+    /// The report as versioned JSON (`offprint-report`, version 1), with a
+    /// count per kind.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Versioned<'a> {
+            format: &'static str,
+            version: u32,
+            counts: BTreeMap<EditKind, usize>,
+            edits: &'a [Edit],
+        }
+        // About 150 bytes of JSON an edit besides its texts: reserved at once,
+        // a long document's report is not copied as it grows.
+        let size: usize = self
+            .edits
+            .iter()
+            .map(|e| 150 + e.before.len() + e.after.len())
+            .sum();
+        let mut out = Vec::with_capacity(size);
+        serde_json::to_writer_pretty(
+            &mut out,
+            &Versioned {
+                format: "offprint-report",
+                version: 1,
+                counts: self.counts(),
+                edits: &self.edits,
+            },
+        )
+        .expect("the report always serialises");
+        out.push(b'\n');
+        String::from_utf8(out).expect("serde_json writes UTF-8")
+    }
+
     pub fn of_kind(&self, kind: EditKind) -> impl Iterator<Item = &Edit> {
         self.edits.iter().filter(move |e| e.kind == kind)
     }

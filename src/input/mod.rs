@@ -106,6 +106,22 @@ pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, crate::Error> {
     std::fs::read(path).map_err(|e| crate::Error::io(path.display().to_string(), &e))
 }
 
+/// How a file starts, for an error that says what it is instead: its first
+/// characters (`` `<html` ``) when they are text, else its first bytes in hex.
+pub fn opening(bytes: &[u8]) -> String {
+    let head = &bytes[..bytes.len().min(12)];
+    let text: String = String::from_utf8_lossy(head)
+        .chars()
+        .take_while(|c| !c.is_control() && *c != char::REPLACEMENT_CHARACTER)
+        .collect();
+    if text.trim().chars().count() >= 2 {
+        format!("`{}`", text.trim_end())
+    } else {
+        let hex: Vec<String> = head.iter().take(4).map(|b| format!("{b:02X}")).collect();
+        format!("the bytes {}", hex.join(" "))
+    }
+}
+
 /// Names an input for the model: its file name (without folders) and SHA-256.
 pub fn source_of(name: &str, bytes: &[u8]) -> crate::model::Source {
     let file_name = std::path::Path::new(name)

@@ -6,15 +6,46 @@ use super::{RawDoc, RawLine, RawPage};
 /// Why a text input could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextError {
-    /// The bytes are not UTF-8; the offset of the first bad byte.
-    InvalidUtf8 { offset: usize },
+    /// The bytes are not UTF-8; the offset of the first bad byte, and what
+    /// they look like instead.
+    InvalidUtf8 { offset: usize, looks: Encoding },
+}
+
+/// What bytes that are not UTF-8 seem to be, for the hint of the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// A UTF-16 byte-order mark.
+    Utf16,
+    /// NUL bytes: not text at all.
+    Binary,
+    /// Anything else: most often Latin-1 or Windows-1252.
+    SingleByte,
+}
+
+impl Encoding {
+    fn of(bytes: &[u8]) -> Encoding {
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            Encoding::Utf16
+        } else if bytes.iter().take(8192).any(|&b| b == 0) {
+            Encoding::Binary
+        } else {
+            Encoding::SingleByte
+        }
+    }
 }
 
 impl std::fmt::Display for TextError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TextError::InvalidUtf8 { offset } => {
-                write!(f, "not valid UTF-8 (first bad byte at offset {offset})")
+            TextError::InvalidUtf8 { offset, looks } => {
+                write!(f, "not valid UTF-8 (first bad byte at offset {offset}); ")?;
+                f.write_str(match looks {
+                    Encoding::Utf16 => "it is UTF-16: convert it with `iconv -f utf-16 -t utf-8`",
+                    Encoding::Binary => "it holds NUL bytes, so it is neither text nor a PDF",
+                    Encoding::SingleByte => {
+                        "if it is Latin-1, convert it with `iconv -f latin1 -t utf-8`"
+                    }
+                })
             }
         }
     }
@@ -25,6 +56,7 @@ impl std::fmt::Display for TextError {
 pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
     let text = std::str::from_utf8(bytes).map_err(|e| TextError::InvalidUtf8 {
         offset: e.valid_up_to(),
+        looks: Encoding::of(bytes),
     })?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let mut pages = vec![RawPage {
@@ -114,10 +146,24 @@ mod tests {
     }
 
     #[test]
-    fn invalid_utf8_names_the_offset() {
-        let err = read_text(b"abc\xffdef").unwrap_err();
-        assert_eq!(err, TextError::InvalidUtf8 { offset: 3 });
-        assert!(err.to_string().contains("offset 3"));
+    fn invalid_utf8_names_the_offset_and_what_to_do() {
+        let latin1 = read_text(b"caf\xe9 cr\xe8me").unwrap_err();
+        assert_eq!(
+            latin1,
+            TextError::InvalidUtf8 {
+                offset: 3,
+                looks: Encoding::SingleByte
+            }
+        );
+        let message = latin1.to_string();
+        assert!(message.contains("offset 3"), "{message}");
+        assert!(message.contains("iconv -f latin1 -t utf-8"), "{message}");
+        let utf16 = read_text(b"\xff\xfea\0b\0").unwrap_err().to_string();
+        assert!(utf16.contains("iconv -f utf-16 -t utf-8"), "{utf16}");
+        let binary = read_text(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+            .unwrap_err()
+            .to_string();
+        assert!(binary.contains("neither text nor a PDF"), "{binary}");
     }
 
     #[test]

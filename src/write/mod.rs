@@ -17,11 +17,57 @@ pub struct Typesetter {
     pub shaper: Shaper,
 }
 
-/// One rendered PDF edition and the characters no font covered.
-pub struct RenderedPdf {
+/// What every writer is given besides the edition: resolved once, where the
+/// run starts (the command line reads `SOURCE_DATE_EPOCH`, settings and
+/// arguments), never looked up by a writer.
+#[derive(Debug, Clone)]
+pub struct WriteOptions {
+    /// Paper of PDF and DOCX editions.
+    pub paper: Paper,
+    /// DOCX editions open with a table of contents.
+    pub toc: bool,
+    /// The locale a bare language tag is given in DOCX editions.
+    pub locales: docx::Locales,
+    /// Creation and modification date, seconds since the Unix epoch.
+    pub created: i64,
+}
+
+impl Default for WriteOptions {
+    /// A4, no table of contents, the default locales, [`FIXED_DATE`].
+    fn default() -> WriteOptions {
+        WriteOptions {
+            paper: Paper::default(),
+            toc: false,
+            locales: docx::Locales::default(),
+            created: FIXED_DATE,
+        }
+    }
+}
+
+/// The creation date when none is given (2000-01-01T00:00:00Z): the same
+/// bytes every run.
+pub const FIXED_DATE: i64 = 946_684_800;
+
+/// The date a `SOURCE_DATE_EPOCH` value gives, if it is a valid one (seconds
+/// from 1970 to the end of year 9999).
+pub fn source_date(value: &str) -> Option<i64> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|t| (0..253_402_300_800).contains(t))
+}
+
+/// One written edition, and what could not be done faithfully.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
     pub bytes: Vec<u8>,
+    /// Characters that no available font covers.
     pub uncovered: std::collections::BTreeSet<char>,
-    pub pages: usize,
+    /// Faces used but not embedded, with the reason.
+    pub not_embedded: Vec<String>,
+    /// Its pages, when the format has pages of its own (PDF).
+    pub pages: Option<usize>,
 }
 
 /// A moment in UTC, from a Unix time.
@@ -68,13 +114,20 @@ impl Typesetter {
     }
 
     /// Writes one edition (already selected) as EPUB, with the faces the
-    /// PDF would use, modified at the creation date ([`pdf::creation_date`]).
+    /// PDF would use, modified at the creation date.
     pub fn epub(
         &mut self,
         document: &Document,
         edition: &Edition,
-    ) -> Result<epub::RenderedEpub, String> {
-        epub::write_epub(document, edition, &mut self.book, pdf::creation_date())
+        options: &WriteOptions,
+    ) -> Result<Written, String> {
+        let rendered = epub::write_epub(document, edition, &mut self.book, options.created)?;
+        Ok(Written {
+            bytes: rendered.bytes,
+            uncovered: rendered.uncovered,
+            not_embedded: Vec::new(),
+            pages: None,
+        })
     }
 
     /// Typesets and writes one edition (already selected) as PDF.
@@ -82,9 +135,9 @@ impl Typesetter {
         &mut self,
         document: &Document,
         edition: &Edition,
-        paper: Paper,
-    ) -> Result<RenderedPdf, String> {
-        let design = Design::new(paper);
+        options: &WriteOptions,
+    ) -> Result<Written, String> {
+        let design = Design::new(options.paper);
         let mut pages = pdf::PdfPages::new();
         let edition_typeset = typeset_into(
             document,
@@ -101,13 +154,14 @@ impl Typesetter {
                 .or_else(|| crate::layout::running_title(document)),
             authors: document.meta.authors.clone(),
             lang: edition.lang(document),
-            created: pdf::creation_date(),
+            created: options.created,
         };
         let bytes = pages.finish(&self.book, &edition_typeset, &info)?;
-        Ok(RenderedPdf {
+        Ok(Written {
             bytes,
             uncovered: edition_typeset.uncovered,
-            pages: edition_typeset.pages,
+            not_embedded: Vec::new(),
+            pages: Some(edition_typeset.pages),
         })
     }
 
@@ -119,8 +173,8 @@ impl Typesetter {
         &mut self,
         document: &Document,
         edition: &Edition,
-        options: &docx::DocxOptions,
-    ) -> Result<docx::RenderedDocx, String> {
+        options: &WriteOptions,
+    ) -> Result<Written, String> {
         let mut pages = Vec::new();
         if options.toc {
             let design = Design::new(options.paper);
@@ -148,6 +202,12 @@ impl Typesetter {
                 .map(|e| e.page + offset)
                 .collect();
         }
-        docx::write_docx(document, edition, &mut self.book, options, &pages)
+        let rendered = docx::write_docx(document, edition, &mut self.book, options, &pages)?;
+        Ok(Written {
+            bytes: rendered.bytes,
+            uncovered: rendered.uncovered,
+            not_embedded: rendered.not_embedded,
+            pages: None,
+        })
     }
 }

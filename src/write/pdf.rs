@@ -32,18 +32,6 @@ pub struct PdfInfo {
     pub created: i64,
 }
 
-/// A fixed creation date (2000-01-01T00:00:00Z) when `SOURCE_DATE_EPOCH` is unset.
-pub const FIXED_DATE: i64 = 946_684_800;
-
-/// The creation date: `SOURCE_DATE_EPOCH` if set and valid, else [`FIXED_DATE`].
-pub fn creation_date() -> i64 {
-    std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|&t| (0..253_402_300_800).contains(&t))
-        .unwrap_or(FIXED_DATE)
-}
-
 /// `offprint x.y.z`.
 pub fn producer() -> String {
     format!("offprint {}", env!("CARGO_PKG_VERSION"))
@@ -619,7 +607,7 @@ mod tests {
 
     #[test]
     fn dates_are_pdf_dates_in_utc() {
-        assert_eq!(pdf_date(FIXED_DATE), "D:20000101000000Z");
+        assert_eq!(pdf_date(crate::write::FIXED_DATE), "D:20000101000000Z");
         assert_eq!(pdf_date(1_720_051_200), "D:20240704000000Z");
         assert_eq!(pdf_date(0), "D:19700101000000Z");
     }

@@ -312,8 +312,8 @@ fn expectations() -> Vec<Expectation> {
             "no cross-reference table, no trailer: not readable"),
         E::converts("truncated-before-eof.pdf", "clean", &[], &[BRIEF_WORDS],
             "only the `%%EOF` marker is missing; every object, the xref and `startxref` are there (pdftotext and qpdf read it without complaint)"),
-        E::fails("random.pdf", "clean", &[], &["UTF-8"],
-            "no `%PDF-` header, so it is read as text, which it is not"),
+        E::fails("random.pdf", "clean", &[], &["not a PDF (starts with the bytes"],
+            "no `%PDF-` header under a `.pdf` name: the error shows how it starts"),
         E::fails("random-after-header.pdf", "clean", &[], NOT_PDF,
             "a PDF header followed by garbage"),
         E::fails("random-after-header.pdf", "extract", &[], NOT_PDF,
@@ -360,8 +360,8 @@ fn expectations() -> Vec<Expectation> {
             "text input must be UTF-8"),
         E::fails("blank-pages.txt", "clean", &[], &["no", "text"],
             "only blank pages: no text, which is an error as for a PDF without text, not an empty document"),
-        E::converts("plain-text-named.pdf", "clean", &[], &[BRIEF_WORDS],
-            "recognised by its bytes, not its name: cleaned as extracted text"),
+        E::fails("plain-text-named.pdf", "clean", &[], &["not a PDF (starts with `"],
+            "text under a `.pdf` name is a mistake (a saved web page, a renamed file): the error quotes how it starts"),
     ]
 }
 

@@ -3,7 +3,6 @@
 //! `--jobs 1` and `--jobs 2`; then pandoc and LibreOffice, where installed,
 //! on the same documents.
 
-use clap::ValueEnum;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -226,11 +225,7 @@ pub fn run(offprint: &Path) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&work);
     let input = work.join("in");
     make_copies(&input, &files, COPIES)?;
-    let formats: Vec<String> = offprint::cli::ConvertFormat::value_variants()
-        .iter()
-        .map(|f| f.name())
-        .collect();
-    let formats = formats.join(",");
+    let formats = offprint::Format::ALL.map(offprint::Format::name).join(",");
     println!(
         "batch: {COPIES} copies of the corpus ({} documents each), --to {formats} --edition all",
         files.len()
@@ -330,14 +325,11 @@ fn compare(offprint: &Path, work: &Path, files: &[PathBuf]) -> Result<(), String
         }
     }
     let n = inputs.len();
-    let available: Vec<String> = offprint::cli::ConvertFormat::value_variants()
-        .iter()
-        .map(|f| f.name())
-        .collect();
+    let available = offprint::Format::ALL.map(offprint::Format::name);
     // offprint on the same documents, one format at a time (combined edition).
     let mut ours = std::collections::BTreeMap::new();
     for format in ["pdf", "docx", "epub"] {
-        if !available.iter().any(|f| f == format) {
+        if !available.contains(&format) {
             continue;
         }
         let out = dir.join(format!("offprint-{format}"));

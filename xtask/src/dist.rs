@@ -1,80 +1,206 @@
-//! `cargo xtask dist`: what a package of offprint ships besides the binary,
-//! made from its own command-line definition: shell completions
-//! (`clap_complete`) and man pages (`clap_mangen`), in `target/dist/`.
+//! `cargo xtask dist`: the release archive,
+//! `target/dist/offprint-<version>-<arch>-<os>.tar.gz`, made the same byte
+//! for byte every run (names sorted, owner root, every file dated
+//! `SOURCE_DATE_EPOCH` or 2000-01-01):
 //!
-//! - `target/dist/completions/`: `offprint.bash`, `_offprint` (zsh),
-//!   `offprint.fish`, `offprint.elv`, `_offprint.ps1` (PowerShell);
-//! - `target/dist/man/`: `offprint.1` and one page per command,
-//!   `offprint-convert.1`, ….
+//! - `bin/offprint`, built with `cargo build --release` (its fonts compiled in);
+//! - `share/bash-completion/completions/offprint`,
+//!   `share/zsh/site-functions/_offprint`,
+//!   `share/fish/vendor_completions.d/offprint.fish`: from `offprint completions`;
+//! - `share/man/man1/offprint.1` and a page per command: from `offprint man`;
+//! - `share/doc/offprint/`: the README, offprint's licences and the fonts'
+//!   (`fonts/README.md` and its `LICENSE-*.txt`).
+//!
+//! The completions and pages come from the binary itself, the way a user
+//! gets them.
 
-use clap::CommandFactory;
-use clap_complete::Shell;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is in the workspace")
-        .to_path_buf();
+    let root = workspace();
     let mut out = root.join("target/dist");
+    let mut binary = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--out" => out = PathBuf::from(args.next().ok_or("--out needs a folder")?),
-            other => return Err(format!("dist: unknown argument {other:?} (--out DIR)")),
+            "--binary" => binary = Some(PathBuf::from(args.next().ok_or("--binary needs a file")?)),
+            other => {
+                return Err(format!(
+                    "dist: unknown argument {other:?} (--out DIR, --binary FILE)"
+                ))
+            }
         }
     }
-    let files = write_dist(&out)?;
-    for file in &files {
-        println!("{}", file.display());
-    }
-    println!("dist: {} files in {}", files.len(), out.display());
+    let binary = match binary {
+        Some(binary) => binary,
+        None => {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--release", "--locked", "-p", "offprint"])
+                .current_dir(&root)
+                .status()
+                .map_err(|e| format!("cargo build: {e}"))?;
+            if !status.success() {
+                return Err("cargo build --release failed".into());
+            }
+            root.join("target/release/offprint")
+        }
+    };
+    let archive = write_archive(&binary, &out, Compression::Best)?;
+    let size = std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "dist: {} ({:.1} MiB)",
+        archive.display(),
+        size as f64 / 1048576.0
+    );
     Ok(())
 }
 
-/// Writes the completions and man pages into `out`; returns the files.
-pub fn write_dist(out: &Path) -> Result<Vec<PathBuf>, String> {
-    let mut files = Vec::new();
-    let completions = out.join("completions");
-    std::fs::create_dir_all(&completions).map_err(|e| format!("{}: {e}", completions.display()))?;
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::Elvish,
-        Shell::PowerShell,
-    ] {
-        let mut command = offprint::cli::Cli::command();
-        let path = clap_complete::generate_to(shell, &mut command, "offprint", &completions)
-            .map_err(|e| format!("{shell} completions: {e}"))?;
-        files.push(path);
-    }
-    let man = out.join("man");
-    std::fs::create_dir_all(&man).map_err(|e| format!("{}: {e}", man.display()))?;
-    let mut command = offprint::cli::Cli::command();
-    command.build();
-    files.push(man_page(&command, "offprint", &man)?);
-    for sub in command.get_subcommands() {
-        if sub.get_name() == "help" {
-            continue;
-        }
-        // clap takes only static names without its `string` feature; a
-        // build task may leak a few bytes.
-        let name: &'static str = Box::leak(format!("offprint-{}", sub.get_name()).into_boxed_str());
-        let bin: &'static str = Box::leak(format!("offprint {}", sub.get_name()).into_boxed_str());
-        let sub = sub.clone().name(name).bin_name(bin);
-        files.push(man_page(&sub, name, &man)?);
-    }
-    Ok(files)
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
 }
 
-fn man_page(command: &clap::Command, name: &str, dir: &Path) -> Result<PathBuf, String> {
-    let mut page = Vec::new();
-    clap_mangen::Man::new(command.clone())
-        .render(&mut page)
-        .map_err(|e| format!("man page {name}: {e}"))?;
-    let path = dir.join(format!("{name}.1"));
-    std::fs::write(&path, page).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(path)
+/// `offprint ARGS` of the binary being packaged: its standard output.
+fn output_of(binary: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
+    let out = Command::new(binary)
+        .args(args)
+        .output()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    if !out.status.success() {
+        return Err(format!(
+            "offprint {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    write(to, &bytes)
+}
+
+/// How hard gzip works: a release is packed once, a test's debug binary
+/// (250 MB) quickly.
+#[derive(Clone, Copy)]
+pub enum Compression {
+    Best,
+    Fast,
+}
+
+/// Lays out the archive's tree in `out/<name>/` and packs it; returns the archive.
+pub fn write_archive(
+    binary: &Path,
+    out: &Path,
+    compression: Compression,
+) -> Result<PathBuf, String> {
+    let root = workspace();
+    let name = format!(
+        "offprint-{}-{}-{}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::ARCH,
+        std::env::consts::OS
+    );
+    let tree = out.join(&name);
+    let _ = std::fs::remove_dir_all(&tree);
+    copy(binary, &tree.join("bin/offprint"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            tree.join("bin/offprint"),
+            std::fs::Permissions::from_mode(0o755),
+        )
+        .map_err(|e| format!("bin/offprint: {e}"))?;
+    }
+    for (shell, place) in [
+        ("bash", "share/bash-completion/completions/offprint"),
+        ("zsh", "share/zsh/site-functions/_offprint"),
+        ("fish", "share/fish/vendor_completions.d/offprint.fish"),
+    ] {
+        write(
+            &tree.join(place),
+            &output_of(binary, &["completions", shell])?,
+        )?;
+    }
+    let man = tree.join("share/man/man1");
+    write(&man.join("offprint.1"), &output_of(binary, &["man"])?)?;
+    let commands = String::from_utf8(output_of(binary, &["--help"])?).unwrap_or_default();
+    for command in commands_of_help(&commands) {
+        write(
+            &man.join(format!("offprint-{command}.1")),
+            &output_of(binary, &["man", &command])?,
+        )?;
+    }
+    let doc = tree.join("share/doc/offprint");
+    for file in ["README.md", "LICENSE-MIT", "LICENSE-APACHE"] {
+        copy(&root.join(file), &doc.join(file))?;
+    }
+    let fonts = std::fs::read_dir(root.join("fonts")).map_err(|e| format!("fonts/: {e}"))?;
+    for entry in fonts.filter_map(Result::ok) {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with("LICENSE") || file == "README.md" {
+            copy(&entry.path(), &doc.join("fonts").join(&file))?;
+        }
+    }
+    let archive = out.join(format!("{name}.tar.gz"));
+    let date = std::env::var("SOURCE_DATE_EPOCH").unwrap_or_else(|_| "946684800".into());
+    let status = Command::new("tar")
+        .args([
+            "--sort=name",
+            "--owner=0",
+            "--group=0",
+            "--numeric-owner",
+            "--mode=u+rwX,go+rX,go-w",
+            &format!("--mtime=@{date}"),
+            "-cf",
+        ])
+        .arg(out.join(format!("{name}.tar")))
+        .arg("-C")
+        .arg(out)
+        .arg(&name)
+        .status()
+        .map_err(|e| format!("tar: {e} (GNU tar is needed)"))?;
+    if !status.success() {
+        return Err("tar failed".into());
+    }
+    // gzip -n: no name or time stamp in the header.
+    let status = Command::new("gzip")
+        .args(["-n", "-f"])
+        .arg(match compression {
+            Compression::Best => "-9",
+            Compression::Fast => "-1",
+        })
+        .arg(out.join(format!("{name}.tar")))
+        .status()
+        .map_err(|e| format!("gzip: {e}"))?;
+    if !status.success() {
+        return Err("gzip failed".into());
+    }
+    Ok(archive)
+}
+
+/// The commands `offprint --help` lists (those with a man page of their own).
+fn commands_of_help(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|line| !line.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .filter_map(|line| line.split_whitespace().next())
+        .filter(|&command| command != "help")
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -82,28 +208,64 @@ mod tests {
     use super::*;
 
     #[test]
-    fn completions_and_man_pages_are_written() {
+    fn the_archive_holds_the_binary_completions_man_pages_and_licences() {
+        let root = workspace();
+        let binary = root.join("target/debug/offprint");
+        if !binary.is_file() {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "-p", "offprint"])
+                .current_dir(&root)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
         let out = std::env::temp_dir().join(format!("offprint-dist-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&out);
-        let files = write_dist(&out).unwrap();
-        let names: Vec<String> = files
-            .iter()
-            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let archive = write_archive(&binary, &out, Compression::Fast).unwrap();
+        let again = std::fs::read(&archive).unwrap();
+        let listing = Command::new("tar")
+            .arg("-tzf")
+            .arg(&archive)
+            .output()
+            .unwrap();
+        let listing = String::from_utf8(listing.stdout).unwrap();
         for expected in [
-            "offprint.bash",
-            "_offprint",
-            "offprint.fish",
-            "offprint.1",
-            "offprint-convert.1",
-            "offprint-clean.1",
+            "/bin/offprint",
+            "/share/bash-completion/completions/offprint",
+            "/share/zsh/site-functions/_offprint",
+            "/share/fish/vendor_completions.d/offprint.fish",
+            "/share/man/man1/offprint.1",
+            "/share/man/man1/offprint-convert.1",
+            "/share/man/man1/offprint-clean.1",
+            "/share/doc/offprint/LICENSE-MIT",
+            "/share/doc/offprint/LICENSE-APACHE",
+            "/share/doc/offprint/fonts/LICENSE-NotoSerifSC.txt",
         ] {
-            assert!(names.iter().any(|n| n == expected), "{expected}: {names:?}");
+            assert!(
+                listing.lines().any(|l| l.ends_with(expected)),
+                "{expected}: {listing}"
+            );
         }
-        let bash = std::fs::read_to_string(out.join("completions/offprint.bash")).unwrap();
-        assert!(bash.contains("--shard"));
-        let page = std::fs::read_to_string(out.join("man/offprint-convert.1")).unwrap();
+        assert!(
+            !listing.contains("NotoSerif-Regular.ttf"),
+            "the fonts are in the binary"
+        );
+        let page = std::fs::read_to_string(
+            out.join(
+                archive
+                    .file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .trim_end_matches(".tar.gz"),
+            )
+            .join("share/man/man1/offprint-convert.1"),
+        )
+        .unwrap();
         assert!(page.contains("fail\\-fast"), "{page}");
+        // The same archive, byte for byte, a second time.
+        let archive = write_archive(&binary, &out, Compression::Fast).unwrap();
+        assert!(std::fs::read(&archive).unwrap() == again);
         std::fs::remove_dir_all(&out).unwrap();
     }
 }

@@ -31,6 +31,7 @@ use crate::fonts::subset::{installable, NotEmbeddable};
 use crate::fonts::{FaceId, FontBook, Role};
 use crate::layout::Paper;
 use crate::model::{BlockKind, Document};
+use crate::write::WriteOptions;
 use docx_rs::{
     AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Header, Hyperlink,
     HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, InstrToC, Level, LevelJc, LevelOverride,
@@ -96,15 +97,6 @@ impl Locales {
             .cloned()
             .unwrap_or_else(|| lang.to_string())
     }
-}
-
-/// How DOCX editions are made.
-#[derive(Debug, Clone, Default)]
-pub struct DocxOptions {
-    pub paper: Paper,
-    /// A table of contents after the title block.
-    pub toc: bool,
-    pub locales: Locales,
 }
 
 /// One DOCX edition and what could not be done faithfully.
@@ -382,7 +374,7 @@ pub fn write_docx(
     document: &Document,
     edition: &Edition,
     book: &mut FontBook,
-    options: &DocxOptions,
+    options: &WriteOptions,
     toc_pages: &[usize],
 ) -> Result<RenderedDocx, String> {
     let faces = StyleFaces {
@@ -661,7 +653,7 @@ pub fn write_docx(
             title,
             creators: document.meta.authors.clone(),
             language: options.locales.of(&edition_lang),
-            created: super::pdf::creation_date(),
+            created: options.created,
             publisher: document.meta.publisher.clone(),
         },
         default_lang: Lang {

@@ -576,9 +576,6 @@ mod tests {
     #[test]
     fn dates_are_w3c_dates() {
         assert_eq!(w3c_date(1_720_051_200), "2024-07-04T00:00:00Z");
-        assert_eq!(
-            w3c_date(crate::write::pdf::FIXED_DATE),
-            "2000-01-01T00:00:00Z"
-        );
+        assert_eq!(w3c_date(crate::write::FIXED_DATE), "2000-01-01T00:00:00Z");
     }
 }
