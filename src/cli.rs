@@ -159,7 +159,7 @@ pub struct ConvertArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Write the edit report of each cleaned input: into DIR (as
-    /// <stem>.report.json, the inputs' folders mirrored), or, with -o, to FILE.
+    /// `<stem>.report.json`, the inputs' folders mirrored), or, with -o, to FILE.
     #[arg(long, value_name = "DIR|FILE")]
     pub report: Option<PathBuf>,
     /// A language edition asked for with --edition that a document lacks

@@ -135,6 +135,13 @@ impl Format {
     }
 
     /// The format of a file named `path`, by its extension (any case).
+    ///
+    /// ```
+    /// use offprint::Format;
+    /// assert_eq!(Format::of_path("brief.zh.EPUB".as_ref()), Some(Format::Epub));
+    /// assert_eq!("docx".parse::<Format>(), Ok(Format::Docx));
+    /// assert_eq!(Format::Md.extension(), "md");
+    /// ```
     pub fn of_path(path: &std::path::Path) -> Option<Format> {
         let extension = path.extension()?.to_str()?.to_ascii_lowercase();
         REGISTRY

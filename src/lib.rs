@@ -1,9 +1,15 @@
 //! offprint turns a published document into clean, well-made editions.
 //!
-//! The pipeline: [`input`] reads bytes into a [`input::RawDoc`] of pages of
-//! lines; [`clean`] turns that into the [`model::Document`] with a
-//! [`clean::Report`] of every edit; [`export`] writes the model as Markdown,
-//! JSON or plain text.
+//! The pipeline ([`pipeline`]): [`Prepared::read`] reads a PDF, extracted
+//! text or Markdown into the [`model::Document`] — [`input`] reads bytes into
+//! a [`input::RawDoc`] of pages of lines, [`clean`] turns that into the
+//! document with a [`clean::Report`] of every edit —; [`editions`] chooses
+//! the combined document and one per language; [`Writing::write`] writes an
+//! edition in any [`Format`] of the registry ([`mod@format`]): typeset PDF, DOCX
+//! and EPUB ([`mod@write`]), Markdown, JSON and text ([`export`]). [`convert`]
+//! does it all for one document.
+//!
+//! Reading and cleaning alone:
 //!
 //! ```
 //! let options = offprint::ReadOptions::default();
@@ -13,9 +19,8 @@
 //! assert!(markdown.contains("1. First point."));
 //! ```
 
-pub mod batch;
+// The public API: the pipeline and what it reads and gives.
 pub mod clean;
-pub mod cli;
 pub mod config;
 pub mod edition;
 pub mod error;
@@ -23,12 +28,21 @@ pub mod export;
 pub mod fonts;
 pub mod format;
 pub mod input;
-pub mod layout;
-pub mod memory;
 pub mod model;
-pub mod output;
 pub mod pipeline;
 pub mod write;
+
+// offprint's own machinery: the batch runner, typesetting, the command line
+// and what its binary, tests and benches reach into (not part of the API).
+pub(crate) mod batch;
+#[doc(hidden)]
+pub mod cli;
+pub(crate) mod layout;
+#[doc(hidden)]
+pub mod memory;
+#[doc(hidden)]
+pub mod output;
+#[doc(hidden)]
 pub mod xml;
 
 pub use error::Error;

@@ -217,7 +217,7 @@ pub struct Writing<'f> {
 
 impl<'f> Writing<'f> {
     /// `name` names the document in errors; `fonts` gives its font database
-    /// when one is first needed.
+    /// when one is first needed (never, if only text formats are written).
     pub fn new(
         name: &str,
         options: WriteOptions,
@@ -306,6 +306,35 @@ pub struct ConvertOptions<'a> {
 /// bytes. Hands each file to `emit` as soon as it is made, named `<stem>.<ext>`
 /// (combined) and `<stem>.<lang>.<ext>`, and returns what it noticed. `name` is
 /// the input as the user named it (for messages and the model's source).
+///
+/// ```
+/// use offprint::pipeline::{convert, ConvertOptions, Made};
+/// use offprint::{Format, ReadOptions, WriteOptions};
+///
+/// let settings = Default::default();
+/// let fonts = |_: &offprint::config::Settings| offprint::fonts::FontBook::new(&Default::default());
+/// let options = ConvertOptions {
+///     formats: &[Format::Md, Format::Txt],
+///     editions: &["combined".to_string()],
+///     strict: true,
+///     report: true,
+///     settings: &settings,
+///     write: WriteOptions::default(),
+///     read: &ReadOptions::default(),
+///     fonts: &fonts,
+/// };
+/// let mut names = Vec::new();
+/// let text = b"Findings\n\nA first line that the layout wrap-\nped.\n";
+/// convert("notes.txt", text, "notes", &options, &mut |file| {
+///     names.push((file.name, file.made == Made::Report));
+///     Ok(())
+/// })
+/// .unwrap();
+/// assert_eq!(
+///     names,
+///     [("notes.md".into(), false), ("notes.txt".into(), false), ("notes.report.json".into(), true)]
+/// );
+/// ```
 pub fn convert(
     name: &str,
     bytes: &[u8],

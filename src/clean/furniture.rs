@@ -83,7 +83,7 @@ const TITLE_WRAP: usize = 3;
 
 /// Takes out the title set at the head of the first page when it is a running
 /// header's text (a masthead, a title set across the columns, wrapped over up to
-/// [`TITLE_WRAP`] lines): the running header already made it the document's title.
+/// `TITLE_WRAP` lines): the running header already made it the document's title.
 pub fn remove_title_repeat(lines: &mut [Line], headers: &[String], report: &mut Report) {
     let Some(first_page) = lines.iter().find(|l| l.is_content()).map(|l| l.page) else {
         return;

@@ -104,17 +104,6 @@ pub struct OutlineEntry {
     pub top: f32,
 }
 
-/// A typeset edition.
-#[derive(Debug, Clone, Default)]
-pub struct Layout {
-    pub width: f32,
-    pub height: f32,
-    pub pages: Vec<Page>,
-    pub outline: Vec<OutlineEntry>,
-    /// Characters that no available font covers.
-    pub uncovered: BTreeSet<char>,
-}
-
 /// A block set into lines, ready to be paginated.
 struct Chunk {
     lines: Vec<(f32, Line)>,
@@ -162,27 +151,6 @@ pub struct Typeset {
     pub outline: Vec<OutlineEntry>,
     /// Characters that no available font covers.
     pub uncovered: BTreeSet<char>,
-}
-
-/// Typesets `document` on pages of `design`, all held in the [`Layout`].
-pub fn typeset(
-    document: &Document,
-    design: &Design,
-    book: &mut FontBook,
-    shaper: &mut Shaper,
-) -> Result<Layout, String> {
-    let mut pages = Vec::new();
-    let done = typeset_into(document, design, book, shaper, &mut |_, page| {
-        pages.push(page);
-        Ok(())
-    })?;
-    Ok(Layout {
-        width: done.width,
-        height: done.height,
-        pages,
-        outline: done.outline,
-        uncovered: done.uncovered,
-    })
 }
 
 /// Typesets `document` on pages of `design`, handing each page to `sink` as
@@ -734,6 +702,32 @@ fn first_lang(document: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A typeset edition, every page held.
+    struct Layout {
+        height: f32,
+        pages: Vec<Page>,
+        outline: Vec<OutlineEntry>,
+    }
+
+    /// Typesets `document` on pages of `design`, all held in the [`Layout`].
+    fn typeset(
+        document: &Document,
+        design: &Design,
+        book: &mut FontBook,
+        shaper: &mut Shaper,
+    ) -> Result<Layout, String> {
+        let mut pages = Vec::new();
+        let done = typeset_into(document, design, book, shaper, &mut |_, page| {
+            pages.push(page);
+            Ok(())
+        })?;
+        Ok(Layout {
+            height: done.height,
+            pages,
+            outline: done.outline,
+        })
+    }
     use crate::fonts::FontOptions;
     use crate::model::{Block, Meta, Provenance, Section};
 

@@ -18,7 +18,7 @@
 //!
 //! `epub-builder` writes duplicate ids in `content.opf` when a book has both
 //! an author and a language, an empty landmarks list, no `dtb:uid` in the
-//! NCX, re-escaped guide titles, and the wall clock into the zip. [`finish`]
+//! NCX, re-escaped guide titles, and the wall clock into the zip. `finish`
 //! repairs all of it in one step and re-zips the package deterministically:
 //! `mimetype` first and stored, fixed timestamps, entries in name order. The
 //! same edition gives the same bytes.

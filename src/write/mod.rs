@@ -7,7 +7,8 @@ pub mod pdf;
 
 use crate::edition::Edition;
 use crate::fonts::FontBook;
-use crate::layout::{shape::Shaper, typeset_into, Design, Paper};
+pub use crate::layout::Paper;
+use crate::layout::{shape::Shaper, typeset_into, Design};
 use crate::model::Document;
 
 /// A typesetting session: the fonts and the shaping cache, shared by the

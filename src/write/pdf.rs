@@ -1,4 +1,4 @@
-//! The PDF writer: a typeset [`Layout`] into PDF bytes.
+//! The PDF writer: the pages of a typeset edition into PDF bytes.
 //!
 //! Each face is embedded as a CID font (Identity-H) subset to the glyphs the
 //! edition uses ([`crate::fonts::subset`]); the subset's glyph ids are the

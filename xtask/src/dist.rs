@@ -21,13 +21,15 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let root = workspace();
     let mut out = root.join("target/dist");
     let mut binary = None;
+    let mut compression = Compression::Best;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--fast" => compression = Compression::Fast,
             "--out" => out = PathBuf::from(args.next().ok_or("--out needs a folder")?),
             "--binary" => binary = Some(PathBuf::from(args.next().ok_or("--binary needs a file")?)),
             other => {
                 return Err(format!(
-                    "dist: unknown argument {other:?} (--out DIR, --binary FILE)"
+                    "dist: unknown argument {other:?} (--out DIR, --binary FILE, --fast)"
                 ))
             }
         }
@@ -46,7 +48,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             root.join("target/release/offprint")
         }
     };
-    let archive = write_archive(&binary, &out, Compression::Best)?;
+    let archive = write_archive(&binary, &out, compression)?;
     let size = std::fs::metadata(&archive).map(|m| m.len()).unwrap_or(0);
     println!(
         "dist: {} ({:.1} MiB)",
@@ -91,8 +93,8 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
     write(to, &bytes)
 }
 
-/// How hard gzip works: a release is packed once, a test's debug binary
-/// (250 MB) quickly.
+/// How hard gzip works: a release is packed once; `--fast` (and the test,
+/// whose debug binary is 250 MB) packs quickly.
 #[derive(Clone, Copy)]
 pub enum Compression {
     Best,
