@@ -52,6 +52,9 @@ pub struct Flow<'a> {
     /// Whether some lines are set larger than the body: then size, not
     /// shape, tells headings.
     sized_headings: bool,
+    /// The distinct sizes of heading size, ascending, of Latin and of CJK lines
+    /// (found once: a heading's level is its rank among them).
+    heading_sizes: [Vec<f32>; 2],
 }
 
 /// A line at least this share of the typical width is taken as full: the
@@ -137,11 +140,24 @@ impl<'a> Flow<'a> {
             flow.iter()
                 .any(|l| l.size.is_some_and(|s| s >= HEADING_SCALE * body))
         });
+        let heading_sizes = [false, true].map(|cjk| {
+            let mut sizes: Vec<f32> = body_size.map_or_else(Vec::new, |body| {
+                flow.iter()
+                    .filter(|l| l.cjk == cjk)
+                    .filter_map(|l| l.size)
+                    .filter(|&s| s >= HEADING_SCALE * body)
+                    .collect()
+            });
+            sizes.sort_unstable_by(f32::total_cmp);
+            sizes.dedup();
+            sizes
+        });
         Flow {
             lines: flow,
             typical,
             body_size,
             sized_headings,
+            heading_sizes,
         }
     }
 
@@ -209,15 +225,12 @@ impl<'a> Flow<'a> {
         let (Some(body), Some(size)) = (self.body_size, self.lines[i].size) else {
             return 1;
         };
-        let cjk = self.lines[i].cjk;
-        let mut larger: Vec<f32> = self
-            .lines
+        let sizes = &self.heading_sizes[usize::from(self.lines[i].cjk)];
+        let mut larger: Vec<f32> = sizes[sizes.partition_point(|&s| s <= size * 1.05)..]
             .iter()
-            .filter(|l| l.cjk == cjk)
-            .filter_map(|l| l.size)
-            .filter(|&s| s > size * 1.05 && s >= HEADING_SCALE * body)
+            .copied()
+            .filter(|&s| s >= HEADING_SCALE * body)
             .collect();
-        larger.sort_unstable_by(f32::total_cmp);
         larger.dedup_by(|a, b| (*a - *b).abs() <= 0.05 * a.max(*b));
         u8::try_from(larger.len() + 1).unwrap_or(6).min(6)
     }

@@ -225,21 +225,33 @@ fn band_positions(lines: &[Line]) -> Vec<bool> {
 
 /// Whether line `i` is the only text line of its page.
 fn only_text_of_its_page(lines: &[Line], i: usize) -> bool {
+    page_span(lines, i)
+        .filter(|&j| j != i)
+        .all(|j| !lines[j].is_content())
+}
+
+/// The indices of the lines of line `i`'s page (lines run in page order): found
+/// from `i` outwards, so that asking for every line of a long document stays
+/// linear in its length, not in its length squared.
+fn page_span(lines: &[Line], i: usize) -> std::ops::Range<usize> {
     let page = lines[i].page;
-    lines
+    let start = i - lines[..i]
         .iter()
-        .enumerate()
-        .all(|(j, l)| j == i || l.page != page || !l.is_content())
+        .rev()
+        .take_while(|l| l.page == page)
+        .count();
+    let end = i + lines[i..].iter().take_while(|l| l.page == page).count();
+    start..end
 }
 
 /// Whether line `i` is the first or the last text line of its page and set apart from
 /// the text next to it (PDF input): more than two lines' height away, or smaller. A
 /// folio on a one-page document is told by this, as repetition cannot tell it.
 fn set_apart_at_page_edge(lines: &[Line], i: usize) -> bool {
-    let page = lines[i].page;
-    let content = |j: &usize| lines[*j].page == page && lines[*j].is_content();
-    let before = (0..i).rev().find(content);
-    let after = (i + 1..lines.len()).find(content);
+    let span = page_span(lines, i);
+    let content = |j: &usize| lines[*j].is_content();
+    let before = (span.start..i).rev().find(content);
+    let after = (i + 1..span.end).find(content);
     let neighbour = match (before, after) {
         (None, Some(j)) | (Some(j), None) => j,
         _ => return false,

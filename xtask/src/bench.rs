@@ -16,8 +16,12 @@
 //! 4. Memory: the peak of a 5,000-page PDF to every format and of a 22 MB
 //!    text, against the memory budget's aims (`crate::memory_bench`).
 //!
+//! 5. Pages: extraction of the same PDF repeated to 50, 500 and 5,000 pages,
+//!    against `pdftotext`, and how the time per page grows (`crate::pages_bench`).
+//!
 //! `cargo xtask bench pdf` runs only the second, `cargo xtask bench batch` only the
-//! third, `cargo xtask bench memory` only the fourth.
+//! third, `cargo xtask bench memory` only the fourth, `cargo xtask bench pages` only
+//! the fifth.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -42,9 +46,13 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
             build_release()?;
             return crate::memory_bench::run(offprint);
         }
+        Some("pages") => {
+            build_release()?;
+            return crate::pages_bench::run(offprint);
+        }
         Some(other) => {
             return Err(format!(
-                "bench: unknown part {other:?} (batch, pdf, memory)"
+                "bench: unknown part {other:?} (batch, pdf, memory, pages)"
             ))
         }
     }
@@ -65,6 +73,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     }
     build_release()?;
     pdf_against_pdftotext(offprint)?;
+    crate::pages_bench::run(offprint)?;
     crate::batch_bench::run(offprint)?;
     crate::memory_bench::run(offprint)
 }

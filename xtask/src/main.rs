@@ -26,6 +26,7 @@ mod eval;
 mod fonts;
 mod fuzz;
 mod memory_bench;
+mod pages_bench;
 mod picture;
 mod validate;
 mod validate_epub;
@@ -46,7 +47,7 @@ fn main() -> ExitCode {
         Some("picture") => picture::run(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus [batch: only that] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      the release archive: binary, completions, man pages, licences, in target/dist/ [--out DIR] [--binary FILE] [--fast]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  fuzz      offprint on hostile files and seeded mutants of the fixtures; fails on any crash, hang, leftover or invalid edition [--seconds N] [--seed S] [--keep DIR]\n  picture   the README's picture of two edition pages, docs/edition-pages.png (needs pdftoppm)\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus; time against pages [batch, pdf, memory, pages: only that part] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      the release archive: binary, completions, man pages, licences, in target/dist/ [--out DIR] [--binary FILE] [--fast]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  fuzz      offprint on hostile files and seeded mutants of the fixtures; fails on any crash, hang, leftover or invalid edition [--seconds N] [--seed S] [--keep DIR]\n  picture   the README's picture of two edition pages, docs/edition-pages.png (needs pdftoppm)\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };

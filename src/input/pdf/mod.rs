@@ -286,6 +286,9 @@ fn read_pdf_now(
     let mut recovered = std::collections::BTreeMap::new();
     let mut shown = 0usize;
     let mut form_cycles = FormCycleCache::default();
+    let no_resources = lopdf::Dictionary::new();
+    let mut extractor = quietly(|| pdf_extract::PageExtractor::new(&doc, &no_resources))
+        .map_err(|why| PdfError::Malformed(format!("broken page tree ({why})")))?;
     for (index, &(number, id)) in page_ids.iter().enumerate() {
         // The worker checks the clock itself too, so that a limit reached
         // before a page starts gives the same answer however threads run.
@@ -301,7 +304,7 @@ fn read_pdf_now(
             width,
             lines: Vec::new(),
         };
-        match extract_page(&doc, number, id, &mut form_cycles)? {
+        match extract_page(&doc, &mut extractor, (number, id), &mut form_cycles)? {
             Some((lines, counts)) => {
                 page.lines = lines;
                 shown += counts.shown;
@@ -1080,8 +1083,8 @@ struct GlyphCounts {
 /// an error if the page passes a limit.
 fn extract_page(
     doc: &Document,
-    number: u32,
-    id: ObjectId,
+    extractor: &mut pdf_extract::PageExtractor,
+    (number, id): (u32, ObjectId),
     forms: &mut FormCycleCache,
 ) -> Result<Option<(Vec<PdfLine>, GlyphCounts)>, PdfError> {
     if quietly(|| forms.page_has_cycle(doc, id)).unwrap_or(true) {
@@ -1089,7 +1092,7 @@ fn extract_page(
     }
     let spans = quietly(|| actual_text_spans(doc, id)).unwrap_or_default();
     let mut collector = GlyphCollector::default();
-    let result = quietly(|| pdf_extract::output_doc_page(doc, &mut collector, number));
+    let result = quietly(|| extractor.output_page(&mut collector, number));
     if let Some(why) = collector.too_large {
         return Err(PdfError::TooLarge(why));
     }
@@ -1518,6 +1521,33 @@ mod tests {
         let state = EncryptionState::try_from(version).expect("encryption state");
         doc.encrypt(&state).expect("encrypts");
         bytes(&mut doc)
+    }
+
+    #[test]
+    fn a_font_name_that_names_another_font_on_the_next_page_reads_that_font() {
+        // Fonts are parsed once per document (the patched pdf-extract keeps them
+        // between pages): by their dictionary, never by a name that page 2's
+        // resources give to another font.
+        let mut doc = document(&[
+            "BT /F1 12 Tf 72 700 Td (ABBA) Tj ET",
+            "BT /F1 12 Tf 72 700 Td (ABBA) Tj ET",
+            "BT /F1 12 Tf 72 700 Td (ABBA) Tj ET",
+        ]);
+        let other = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+            "Encoding" => dictionary! {
+                "Type" => "Encoding",
+                "Differences" => vec![65.into(), Object::Name(b"Z".to_vec())],
+            },
+        });
+        let second = doc.get_pages()[&2];
+        doc.get_dictionary_mut(second).unwrap().set(
+            "Resources",
+            dictionary! { "Font" => dictionary! { "F1" => other } },
+        );
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        let pages: Vec<Vec<&str>> = text.pages.iter().map(texts).collect();
+        assert_eq!(pages, [vec!["ABBA"], vec!["ZBBZ"], vec!["ABBA"]]);
     }
 
     #[test]
