@@ -71,3 +71,20 @@ fn root() -> std::path::PathBuf {
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
+
+/// A PNG's pixels, 8 bits a sample (palettes and 16-bit samples expanded), and
+/// what it is.
+fn read_png(path: &std::path::Path) -> Result<(png::OutputInfo, Vec<u8>), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    let info = reader
+        .next_frame(&mut pixels)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    pixels.truncate(info.buffer_size());
+    Ok((info, pixels))
+}

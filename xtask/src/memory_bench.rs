@@ -17,7 +17,6 @@
 use std::path::Path;
 use std::process::Command;
 
-const BULLETIN: &str = "fixtures/corpus/faker-fr-es-bulletin.xelatex.pdf";
 const BRIEF_TEXT: &str = "fixtures/brief/brief.extracted.txt";
 /// The aim for the 5,000-page PDF, in MiB.
 const LONG_PDF_AIM_MIB: u64 = 1536;
@@ -58,20 +57,7 @@ pub fn run(offprint: &Path) -> Result<(), String> {
     let work = Path::new("target/bench-memory");
     let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let long_pdf = work.join("pages-5000.pdf");
-    let mut qpdf = Command::new("qpdf");
-    qpdf.arg("--empty").arg("--pages");
-    for _ in 0..1250 {
-        qpdf.arg(BULLETIN).arg("1-4");
-    }
-    let made = qpdf
-        .arg("--")
-        .arg(&long_pdf)
-        .status()
-        .map_err(|e| format!("cannot run qpdf (needed to make the long PDF): {e}"))?;
-    if !made.success() {
-        return Err("qpdf could not make the 5,000-page PDF".into());
-    }
+    let long_pdf = crate::pages_bench::repeated_bulletin(work, 5000)?;
     let brief = std::fs::read_to_string(BRIEF_TEXT).map_err(|e| format!("{BRIEF_TEXT}: {e}"))?;
     let long_text = work.join("text-20mb.txt");
     let text = long_text_of(&brief, 20_000_000);

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-/// The PDF repeated, and the page counts made of it.
-const BULLETIN: &str = "fixtures/corpus/faker-fr-es-bulletin.xelatex.pdf";
+/// The PDF repeated (four pages), and the page counts made of it.
+pub const BULLETIN: &str = "fixtures/corpus/faker-fr-es-bulletin.xelatex.pdf";
 const PAGES: [usize; 3] = [50, 500, 5000];
 /// Alternating runs of each tool on each PDF; the median counts.
 const RUNS: usize = 5;
@@ -61,7 +61,7 @@ fn median(mut runs: Vec<Run>) -> Run {
 }
 
 /// The bulletin repeated to `pages` pages (made once, kept in `work`).
-fn long_pdf(work: &Path, pages: usize) -> Result<PathBuf, String> {
+pub fn repeated_bulletin(work: &Path, pages: usize) -> Result<PathBuf, String> {
     let path = work.join(format!("pages-{pages}.pdf"));
     if path.is_file() {
         return Ok(path);
@@ -96,7 +96,7 @@ pub fn run(offprint: &Path) -> Result<(), String> {
     let mut first: Option<(f64, f64)> = None;
     let mut missed = Vec::new();
     for pages in PAGES {
-        let pdf = long_pdf(work, pages)?;
+        let pdf = repeated_bulletin(work, pages)?;
         let pdf = pdf.to_str().ok_or("the PDF path is not UTF-8")?;
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         for _ in 0..RUNS {

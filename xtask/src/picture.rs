@@ -52,16 +52,7 @@ struct Image {
 }
 
 fn read_rgb(path: &Path) -> Result<Image, String> {
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
-    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = decoder
-        .read_info()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut pixels = vec![0; reader.output_buffer_size().unwrap_or(0)];
-    let info = reader
-        .next_frame(&mut pixels)
-        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let (info, pixels) = crate::read_png(path)?;
     if info.color_type != png::ColorType::Rgb {
         return Err(format!(
             "{}: not RGB ({:?})",
@@ -69,7 +60,6 @@ fn read_rgb(path: &Path) -> Result<Image, String> {
             info.color_type
         ));
     }
-    pixels.truncate(info.buffer_size());
     Ok(Image {
         width: info.width as usize,
         height: info.height as usize,

@@ -680,18 +680,9 @@ fn respond(
 
 /// The share of dark pixels of a PNG, and its pixels' luma.
 fn ink(png_path: &Path) -> Result<(f64, Vec<u8>), String> {
-    let file = std::fs::File::open(png_path).map_err(|e| format!("{}: {e}", png_path.display()))?;
-    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
-    decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder
-        .read_info()
-        .map_err(|e| format!("{}: {e}", png_path.display()))?;
-    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
-    let info = reader
-        .next_frame(&mut buf)
-        .map_err(|e| format!("{}: {e}", png_path.display()))?;
+    let (info, buf) = crate::read_png(png_path)?;
     let channels = info.color_type.samples();
-    let luma: Vec<u8> = buf[..info.buffer_size()]
+    let luma: Vec<u8> = buf
         .chunks(channels)
         .map(|px| {
             if channels >= 3 {
