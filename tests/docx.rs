@@ -170,6 +170,20 @@ fn languages_styles_properties_and_fonts_are_in_the_package() {
     ] {
         assert!(styles.contains(needle), "{needle}");
     }
+    // Readers hyphenate automatically, but never titles, headings or running lines.
+    let style_of = |id: &str| {
+        let start = styles
+            .find(&format!(r#"w:styleId="{id}""#))
+            .unwrap_or_else(|| panic!("{id}"));
+        let end = start + styles[start..].find("</w:style>").unwrap();
+        styles[start..end].to_string()
+    };
+    for id in ["Title", "Subtitle", "Heading1", "Footer"] {
+        assert!(style_of(id).contains("<w:suppressAutoHyphens/>"), "{id}");
+    }
+    for id in ["Normal", "ListNumber"] {
+        assert!(!style_of(id).contains("suppressAutoHyphens"), "{id}");
+    }
     let core = part(&combined, "docProps/core.xml");
     for needle in [
         "<dc:title>Back to the Future?</dc:title>",

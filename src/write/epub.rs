@@ -743,7 +743,9 @@ fn stylesheet(
     };
     let headings = ["h1", "h2", "h3", "h4", "h5", "h6"];
     css.push_str(&format!(
-        "\nbody {{\n  font-family: {};\n  line-height: 1.5;\n  margin: 0 1em;\n}}\n",
+        // A readable measure: about 70 characters of the body face a line,
+        // centred, however wide the screen.
+        "\nbody {{\n  font-family: {};\n  line-height: 1.5;\n  max-width: 36em;\n  margin: 0 auto;\n  padding: 0 1em;\n}}\n",
         stack(Role::Body, false)
     ));
     css.push_str(&format!(
@@ -756,12 +758,12 @@ fn stylesheet(
 h4, h5, h6 { font-size: 1em; }\n\
 h1.title { font-size: 1.8em; margin-top: 2em; }\n\
 p.byline { text-align: left; text-indent: 0; margin-bottom: 2em; }\n\
-p { margin: 0 0 0.75em; text-align: justify; orphans: 2; widows: 2; }\n\
+p { margin: 0 0 0.75em; text-align: start; orphans: 2; widows: 2; }\n\
 ol, ul { margin: 0 0 0.75em; padding-left: 2em; }\n\
 ol { list-style-type: decimal; }\n\
 ol[type=\"a\"] { list-style-type: lower-alpha; }\n\
 ol[type=\"A\"] { list-style-type: upper-alpha; }\n\
-li { margin: 0 0 0.4em; text-align: justify; orphans: 2; widows: 2; }\n\
+li { margin: 0 0 0.4em; text-align: start; orphans: 2; widows: 2; }\n\
 nav ol { list-style-type: none; padding-left: 1em; }\n\
 nav#toc li { text-align: left; hyphens: manual; -webkit-hyphens: manual; }\n\
 nav a { text-decoration: none; }\n",
@@ -802,6 +804,13 @@ nav a { text-decoration: none; }\n",
             css.push_str(&format!(
                 "{} {{\n  line-break: strict;\n  -webkit-line-break: strict;\n  -epub-line-break: strict;\n  hyphens: manual;\n  -webkit-hyphens: manual;\n}}\n",
                 selectors(&[""])
+            ));
+            // Chinese is justified: its lines break between any two ideographs,
+            // so justification never needs hyphens (Latin text is set ragged:
+            // see `text-align: start` above).
+            css.push_str(&format!(
+                "{} {{\n  text-align: justify;\n}}\n",
+                selectors(&["p", "li"])
             ));
         } else {
             css.push_str(&format!(
@@ -1264,6 +1273,10 @@ mod tests {
         ));
         assert!(css.contains("line-break: strict"));
         assert!(css.contains("p:lang(en), li:lang(en) {\n  hyphens: auto;"));
+        // A readable measure; Latin text ragged, Chinese justified.
+        assert!(css.contains("max-width: 36em;\n  margin: 0 auto;"));
+        assert!(css.contains("p { margin: 0 0 0.75em; text-align: start;"));
+        assert!(css.contains("p:lang(zh), li:lang(zh) {\n  text-align: justify;"));
         for family in ["NotoSerif-Regular", "NotoSerifSC-Regular", "NotoSans-Bold"] {
             let file = format!("OEBPS/fonts/{family}.ttf");
             let font = files

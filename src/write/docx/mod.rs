@@ -128,6 +128,18 @@ fn heading_style(level: u8) -> String {
     format!("Heading{}", level.clamp(1, 3))
 }
 
+/// The styles a reader must never hyphenate (Word and LibreOffice hyphenate
+/// every paragraph when the document asks for automatic hyphenation): titles,
+/// headings, the contents and the running lines, whose faces may be subsets
+/// without a hyphen.
+fn unhyphenated_styles() -> Vec<String> {
+    let mut styles: Vec<String> = [TITLE, SUBTITLE, TOC_HEADING, HEADER, FOOTER]
+        .map(String::from)
+        .into();
+    styles.extend((1..=3).flat_map(|level| [heading_style(level), toc_style(level)]));
+    styles
+}
+
 fn toc_style(level: u8) -> String {
     format!("TOC{}", level.clamp(1, 3))
 }
@@ -663,6 +675,7 @@ pub fn write_docx(
         paragraph_langs: b.langs,
         fonts: fonts.into_values().collect(),
         update_fields: has_toc,
+        unhyphenated_styles: unhyphenated_styles(),
     };
     let bytes = package::finish(packed.into_inner(), &parts)?;
     Ok(RenderedDocx {

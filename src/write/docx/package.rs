@@ -108,6 +108,8 @@ pub struct PackageParts {
     pub fonts: Vec<EmbeddedFont>,
     /// Ask Word to update fields on opening (the table of contents).
     pub update_fields: bool,
+    /// Paragraph styles given `w:suppressAutoHyphens`.
+    pub unhyphenated_styles: Vec<String>,
 }
 
 const W_NS: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -197,7 +199,8 @@ pub fn finish(docx: Vec<u8>, parts: &PackageParts) -> Result<Vec<u8>, String> {
             "word/fontTable.xml" => table.clone().into_bytes(),
             "word/styles.xml" => {
                 let xml = one_normal_style(&text(bytes)?);
-                default_lang(&xml, &parts.default_lang)?.into_bytes()
+                let xml = default_lang(&xml, &parts.default_lang)?;
+                unhyphenated(&xml, &parts.unhyphenated_styles)?.into_bytes()
             }
             "docProps/app.xml" => app_xml(parts.core.publisher.as_deref()).into_bytes(),
             "word/settings.xml" => {
@@ -395,6 +398,88 @@ fn xml_error(e: impl std::fmt::Display) -> String {
     format!("cannot rewrite the DOCX's XML: {e}")
 }
 
+/// What follows `w:suppressAutoHyphens` in a `w:pPr` (CT_PPrBase's order).
+const AFTER_SUPPRESS_AUTO_HYPHENS: [&[u8]; 24] = [
+    b"w:kinsoku",
+    b"w:wordWrap",
+    b"w:overflowPunct",
+    b"w:topLinePunct",
+    b"w:autoSpaceDE",
+    b"w:autoSpaceDN",
+    b"w:bidi",
+    b"w:adjustRightInd",
+    b"w:snapToGrid",
+    b"w:spacing",
+    b"w:ind",
+    b"w:contextualSpacing",
+    b"w:mirrorIndents",
+    b"w:suppressOverlap",
+    b"w:jc",
+    b"w:textDirection",
+    b"w:textAlignment",
+    b"w:textboxTightWrap",
+    b"w:outlineLvl",
+    b"w:divId",
+    b"w:cnfStyle",
+    b"w:rPr",
+    b"w:sectPr",
+    b"w:pPrChange",
+];
+
+/// `styles.xml` with `w:suppressAutoHyphens` in the paragraph properties of
+/// `styles`, in its place among them.
+fn unhyphenated(xml: &str, styles: &[String]) -> Result<String, String> {
+    let suppress = || Event::Empty(BytesStart::new("w:suppressAutoHyphens"));
+    let mut reader = Reader::from_str(xml);
+    let mut writer = Writer::new(Vec::new());
+    // Inside a listed style, and whether its properties have the element yet.
+    let (mut listed, mut in_properties, mut done) = (false, false, false);
+    loop {
+        let event = reader.read_event().map_err(xml_error)?;
+        let mut insert = false;
+        match &event {
+            Event::Eof => break,
+            Event::Start(e) if e.name().as_ref() == b"w:style" => {
+                listed = e
+                    .try_get_attribute("w:styleId")
+                    .map_err(xml_error)?
+                    .is_some_and(|id| styles.iter().any(|s| s.as_bytes() == id.value.as_ref()));
+                done = false;
+            }
+            Event::Start(e) if listed && e.name().as_ref() == b"w:pPr" => in_properties = true,
+            Event::Empty(e) if listed && !done && e.name().as_ref() == b"w:pPr" => {
+                writer
+                    .write_event(Event::Start(BytesStart::new("w:pPr")))
+                    .and_then(|()| writer.write_event(suppress()))
+                    .and_then(|()| writer.write_event(Event::End(BytesEnd::new("w:pPr"))))
+                    .map_err(xml_error)?;
+                done = true;
+                continue;
+            }
+            Event::Start(e) | Event::Empty(e) if in_properties && !done => {
+                insert = AFTER_SUPPRESS_AUTO_HYPHENS.contains(&e.name().as_ref());
+            }
+            Event::End(e) if in_properties && e.name().as_ref() == b"w:pPr" => {
+                in_properties = false;
+                insert = !done;
+            }
+            Event::End(e) if listed && e.name().as_ref() == b"w:style" => {
+                if !done {
+                    return Err("a style to keep unhyphenated has no paragraph properties".into());
+                }
+                listed = false;
+            }
+            _ => {}
+        }
+        if insert {
+            writer.write_event(suppress()).map_err(xml_error)?;
+            done = true;
+        }
+        writer.write_event(event).map_err(xml_error)?;
+    }
+    String::from_utf8(writer.into_inner()).map_err(xml_error)
+}
+
 /// `styles.xml` with `w:lang` in the document defaults' run properties.
 fn default_lang(xml: &str, lang: &Lang) -> Result<String, String> {
     let mut reader = Reader::from_str(xml);
@@ -524,6 +609,40 @@ fn renumber_para_ids(xml: &str, next: &mut u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listed_styles_are_never_hyphenated_and_the_element_sits_in_its_place() {
+        let xml = concat!(
+            r#"<w:styles>"#,
+            r#"<w:style w:type="paragraph" w:styleId="Normal"><w:pPr><w:spacing w:after="0"/><w:jc w:val="both"/></w:pPr></w:style>"#,
+            r#"<w:style w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/><w:pPr><w:keepNext/><w:spacing w:after="0"/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/></w:rPr></w:style>"#,
+            r#"<w:style w:type="paragraph" w:styleId="TOC1"><w:pPr><w:tabs><w:tab w:val="right" w:pos="9000"/></w:tabs></w:pPr></w:style>"#,
+            r#"<w:style w:type="paragraph" w:styleId="Title"><w:pPr/></w:style>"#,
+            r#"</w:styles>"#
+        );
+        let styles = ["Heading1", "TOC1", "Title"].map(String::from);
+        let out = unhyphenated(xml, &styles).unwrap();
+        assert!(
+            out.contains(r#"<w:keepNext/><w:suppressAutoHyphens/><w:spacing w:after="0"/>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"</w:tabs><w:suppressAutoHyphens/></w:pPr>"#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"styleId="Title"><w:pPr><w:suppressAutoHyphens/></w:pPr>"#),
+            "{out}"
+        );
+        assert_eq!(
+            out.matches("suppressAutoHyphens").count(),
+            3,
+            "not in Normal: {out}"
+        );
+        let without =
+            r#"<w:styles><w:style w:styleId="Title"><w:rPr><w:b/></w:rPr></w:style></w:styles>"#;
+        assert!(unhyphenated(without, &styles).is_err());
+    }
 
     #[test]
     fn font_keys_come_from_the_content_and_obfuscation_undoes_itself() {
