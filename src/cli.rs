@@ -972,7 +972,7 @@ fn run_formats(args: &FormatsArgs) -> Result<(), Error> {
             out.push_str(&format!(
                 "  {:<9} {}\n",
                 edition.label(),
-                edition.file_name(&stem, "pdf")
+                edition.file_name(&stem, Format::Pdf.extension())
             ));
         }
     }
@@ -998,14 +998,12 @@ pub fn man_page(command: Option<&str>) -> Result<Vec<u8>, Error> {
                 .get_subcommands()
                 .find(|sub| sub.get_name() == name && name != "help")
                 .ok_or_else(|| {
-                    let names: Vec<&str> = cli
-                        .get_subcommands()
-                        .map(|sub| sub.get_name())
-                        .filter(|&n| n != "help")
-                        .collect();
                     Error::usage(
                         "man",
-                        format!("no command {name:?} (commands: {})", names.join(", ")),
+                        format!(
+                            "no command {name:?} (commands: {})",
+                            command_names().join(", ")
+                        ),
                     )
                 })?;
             sub.clone()

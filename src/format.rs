@@ -99,11 +99,9 @@ impl Format {
         Format::Txt,
     ];
 
+    /// Its entry: the registry lists the formats in their declared order.
     fn entry(self) -> &'static Entry {
-        REGISTRY
-            .iter()
-            .find(|entry| entry.format == self)
-            .expect("every format is in the registry")
+        &REGISTRY[self as usize]
     }
 
     /// Its name on the command line and in summaries (`pdf`).
@@ -194,6 +192,13 @@ mod tests {
             assert_eq!(Format::of_path(Path::new(&file)), Some(format));
         }
         assert_eq!(REGISTRY.len(), Format::ALL.len());
+        for (k, format) in Format::ALL.into_iter().enumerate() {
+            assert_eq!(
+                REGISTRY[k].format, format,
+                "the registry is in declared order"
+            );
+            assert_eq!(format as usize, k);
+        }
         assert_eq!(
             Format::of_path(Path::new("notes.markdown")),
             Some(Format::Md)

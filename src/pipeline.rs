@@ -250,13 +250,15 @@ impl<'f> Writing<'f> {
                 ..Written::default()
             }),
             Writer::Typeset(write) => {
-                if self.typesetter.is_none() {
-                    let fonts = self.fonts.take().ok_or_else(|| {
-                        Error::new(self.name.clone(), "its fonts could not be read before")
-                    })?;
-                    self.typesetter = Some(Typesetter::new(fonts()?));
-                }
-                let typesetter = self.typesetter.as_mut().expect("made above");
+                let typesetter = match &mut self.typesetter {
+                    Some(typesetter) => typesetter,
+                    slot @ None => {
+                        let fonts = self.fonts.take().ok_or_else(|| {
+                            Error::new(self.name.clone(), "its fonts could not be read before")
+                        })?;
+                        slot.insert(Typesetter::new(fonts()?))
+                    }
+                };
                 write(typesetter, document, edition, &self.options)
                     .map_err(|why| Error::new(self.name.clone(), why))
             }

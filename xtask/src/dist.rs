@@ -138,8 +138,7 @@ pub fn write_archive(
     }
     let man = tree.join("share/man/man1");
     write(&man.join("offprint.1"), &output_of(binary, &["man"])?)?;
-    let commands = String::from_utf8(output_of(binary, &["--help"])?).unwrap_or_default();
-    for command in commands_of_help(&commands) {
+    for command in offprint::cli::command_names() {
         write(
             &man.join(format!("offprint-{command}.1")),
             &output_of(binary, &["man", &command])?,
@@ -191,18 +190,6 @@ pub fn write_archive(
         return Err("gzip failed".into());
     }
     Ok(archive)
-}
-
-/// The commands `offprint --help` lists (those with a man page of their own).
-fn commands_of_help(help: &str) -> Vec<String> {
-    help.lines()
-        .skip_while(|line| !line.starts_with("Commands:"))
-        .skip(1)
-        .take_while(|line| line.starts_with("  "))
-        .filter_map(|line| line.split_whitespace().next())
-        .filter(|&command| command != "help")
-        .map(str::to_string)
-        .collect()
 }
 
 #[cfg(test)]
