@@ -785,21 +785,13 @@ fn run_fonts(args: &FontsArgs) -> Result<(), Error> {
         let mut total = 0usize;
         for section in &document.sections {
             for block in &section.blocks {
-                let lang = if block.lang.is_empty() {
-                    &section.lang
-                } else {
-                    &block.lang
-                };
+                let lang = section.lang_of(block);
                 let east_asian = is_east_asian_lang(lang);
                 let role = match block.kind {
                     crate::model::BlockKind::Heading { .. } => Role::Heading,
                     _ => Role::Body,
                 };
-                let marker = match &block.kind {
-                    crate::model::BlockKind::ListItem { marker, .. } => marker.as_str(),
-                    _ => "",
-                };
-                for c in marker.chars().chain(block.kind.text().chars()) {
+                for c in block.kind.plain_text().chars() {
                     if c.is_whitespace() {
                         continue;
                     }

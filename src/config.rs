@@ -378,6 +378,7 @@ mod tests {
     #[test]
     fn regions_retag_bare_languages() {
         let mut document = Document {
+            notes: Vec::new(),
             meta: Meta {
                 languages: vec!["en".into(), "zh".into()],
                 ..Default::default()

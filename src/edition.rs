@@ -58,7 +58,7 @@ impl Edition {
                 .meta
                 .languages
                 .iter()
-                .find(|tag| primary(tag) == lang.as_str())
+                .find(|tag| crate::lang::primary(tag) == lang.as_str())
                 .cloned()
                 .unwrap_or_else(|| lang.clone()),
         }
@@ -72,18 +72,13 @@ impl Edition {
     }
 }
 
-/// The language subtag of a tag, lower case: `en-GB` → `en`.
-fn primary(tag: &str) -> String {
-    tag.split('-').next().unwrap_or(tag).to_ascii_lowercase()
-}
-
 /// Every edition of `document`: the combined one, then one per language in
 /// order of first appearance (by language subtag: `en-GB` text is in the
 /// `en` edition).
 pub fn all(document: &Document) -> Vec<Edition> {
     let mut editions = vec![Edition::Combined];
     for section in &document.sections {
-        let edition = Edition::Lang(primary(&section.lang));
+        let edition = Edition::Lang(crate::lang::primary(&section.lang));
         if section.lang != "und" && !editions.contains(&edition) {
             editions.push(edition);
         }
@@ -123,7 +118,19 @@ pub fn select(document: &Document, edition: &Edition) -> Result<Document, String
                     meta.languages.push(section.lang.clone());
                 }
             }
-            Ok(Document { meta, sections })
+            // The notes its sections refer to, in the document's order.
+            let referred = Document::note_ids(sections.iter().flat_map(|s| &s.blocks));
+            let notes = document
+                .notes
+                .iter()
+                .filter(|note| referred.contains(&note.id))
+                .cloned()
+                .collect();
+            Ok(Document {
+                meta,
+                sections,
+                notes,
+            })
         }
     }
 }
@@ -138,12 +145,13 @@ mod tests {
             lang: lang.into(),
             label: None,
             blocks: vec![Block {
-                kind: BlockKind::Paragraph { text: text.into() },
+                kind: BlockKind::paragraph(text),
                 lang: lang.into(),
                 provenance: Provenance::default(),
             }],
         };
         Document {
+            notes: Vec::new(),
             meta: crate::model::Meta {
                 languages: vec!["en".into(), "zh".into()],
                 ..Default::default()

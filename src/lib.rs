@@ -28,6 +28,7 @@ pub mod export;
 pub mod fonts;
 pub mod format;
 pub mod input;
+pub mod lang;
 pub mod model;
 pub mod pipeline;
 pub mod write;

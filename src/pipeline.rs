@@ -30,7 +30,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warning {
     /// `missing-glyph`, `lost-pages`, `unmapped-glyphs`, `recovered-text`,
-    /// `undecided-hyphen`, `font-not-embedded` or `no-such-edition`.
+    /// `undecided-hyphen`, `font-not-embedded`, `no-such-edition` or
+    /// `markdown-unsupported` (an image or raw HTML kept as text).
     pub kind: String,
     pub message: String,
     /// Source pages concerned.
@@ -67,22 +68,32 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// The document of an input's bytes: Markdown that `clean` wrote (and an
-    /// editor may have corrected) is the document itself; a PDF or extracted
+    /// The document of an input's bytes: Markdown (named `.md`, or what `clean`
+    /// wrote, which an editor may have corrected) is the document itself; a PDF or extracted
     /// text is read and cleaned. `name` is the input as the user named it
     /// (for messages and the model's source).
     pub fn read(name: &str, bytes: &[u8], options: &ReadOptions) -> Result<Prepared, Error> {
+        use crate::input::markdown::{looks_like_markdown, read_markdown};
+        let named_markdown =
+            crate::Format::of_path(std::path::Path::new(name)) == Some(crate::Format::Md);
         if let Some(text) = std::str::from_utf8(bytes)
             .ok()
-            .filter(|t| crate::input::markdown::looks_like_markdown(t))
+            .filter(|t| named_markdown || looks_like_markdown(t))
         {
-            let mut document =
-                crate::input::markdown::read_markdown(text).map_err(|e| Error::new(name, e))?;
-            document.meta.source = Some(crate::input::source_of(name, bytes));
+            let mut markdown = read_markdown(text).map_err(|e| Error::new(name, e))?;
+            markdown.document.meta.source = Some(crate::input::source_of(name, bytes));
+            let warnings = markdown
+                .warnings
+                .into_iter()
+                .map(|(line, what)| Warning {
+                    line: Some(line),
+                    ..Warning::new("markdown-unsupported", format!("line {line}: {what}"))
+                })
+                .collect();
             return Ok(Prepared {
-                document,
+                document: markdown.document,
                 report: None,
-                warnings: Vec::new(),
+                warnings,
             });
         }
         let raw = crate::read_input(name, bytes, options)?;

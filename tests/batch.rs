@@ -844,7 +844,7 @@ fn settings_come_from_folder_sidecar_and_meta() {
     assert!(a.contains("::: {lang=en-GB}"), "{a}");
     let b: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("out/sub/b.json")).unwrap()).unwrap();
-    assert_eq!(b["version"], 2);
+    assert_eq!(b["version"], offprint::model::FORMAT_VERSION);
     assert_eq!(b["meta"]["title"], "Folder title");
     assert_eq!(b["meta"]["publisher"], "MERICS");
     assert_eq!(b["meta"]["languages"][0], "en-GB");

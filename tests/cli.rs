@@ -54,7 +54,7 @@ fn json_and_text_exports() {
     let out = offprint(&["clean", BRIEF, "--to", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["format"], "offprint-document");
-    assert_eq!(json["version"], 2);
+    assert_eq!(json["version"], offprint::model::FORMAT_VERSION);
     assert_eq!(json["meta"]["date"], "2024-07-04");
     assert_eq!(
         json["meta"]["languages"],

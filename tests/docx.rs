@@ -349,3 +349,86 @@ fn a_document_without_a_title_is_headed_by_its_current_top_level_heading() {
     assert!(!header.contains("<w:t"), "{header}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The fixture with every construct of the model.
+fn constructs() -> offprint::model::Document {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/markdown/constructs.expected.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    offprint::input::markdown::read_markdown(&text)
+        .unwrap()
+        .document
+}
+
+#[test]
+fn every_construct_of_the_model_is_word_markup() {
+    let document = constructs();
+    let mut typesetter = Typesetter::new(FontBook::new(&FontOptions::default()).unwrap());
+    let docx = typesetter
+        .docx(&document, &Edition::Combined, &WriteOptions::default())
+        .unwrap();
+    let body = part(&docx.bytes, "word/document.xml");
+    let squeezed = body.replace(" />", "/>");
+    for (what, markup) in [
+        ("emphasis", "<w:i/>"),
+        ("strong", "<w:b/>"),
+        ("strikeout", "<w:strike/>"),
+        ("superscript", "<w:vertAlign w:val=\"superscript\"/>"),
+        ("subscript", "<w:vertAlign w:val=\"subscript\"/>"),
+        ("code", "<w:rFonts w:ascii=\"Noto Sans Mono\""),
+        ("link", "<w:hyperlink r:id=\"rIdLink1\""),
+        ("note", "<w:footnoteReference w:id=\"1\"/>"),
+        ("quote", "<w:pStyle w:val=\"Quote\"/>"),
+        ("code block", "<w:pStyle w:val=\"SourceCode\"/>"),
+        ("table", "<w:tbl>"),
+        ("header row", "<w:tblHeader/>"),
+        ("break", "<w:pStyle w:val=\"Separator\"/>"),
+        ("nested list", "<w:ilvl w:val=\"1\"/>"),
+        ("line break", "<w:br w:type=\"textWrapping\"/>"),
+    ] {
+        assert!(
+            squeezed.contains(markup),
+            "{what}: {markup} not in the body"
+        );
+    }
+    let rels = part(&docx.bytes, "word/_rels/document.xml.rels");
+    assert!(
+        rels.contains("Id=\"rIdLink1\"") && rels.contains("https://example.org/offprint"),
+        "{rels}"
+    );
+    let notes = part(&docx.bytes, "word/footnotes.xml");
+    for text in [
+        "The English note, with",
+        "中文注释。",
+        "La note française.",
+        "La nota española.",
+    ] {
+        assert!(notes.contains(text), "{text} not in the footnotes");
+    }
+    assert_eq!(notes.matches("<w:footnoteRef/>").count(), 4);
+    let styles = part(&docx.bytes, "word/styles.xml");
+    for style in [
+        "Quote",
+        "SourceCode",
+        "FootnoteText",
+        "FootnoteReference",
+        "Hyperlink",
+        "ListContinue1",
+    ] {
+        assert!(
+            styles.contains(&format!("w:styleId=\"{style}\"")),
+            "style {style}"
+        );
+    }
+    let numbering = part(&docx.bytes, "word/numbering.xml");
+    assert!(numbering.contains("lowerLetter"), "{numbering}");
+    // The same document written again gives the same bytes: docx-rs's
+    // process-wide counters (past 10 links, ids sort differently as strings)
+    // leave no trace.
+    for _ in 0..6 {
+        let again = typesetter
+            .docx(&document, &Edition::Combined, &WriteOptions::default())
+            .unwrap();
+        assert!(again.bytes == docx.bytes, "a later writing differs");
+    }
+}

@@ -37,12 +37,26 @@ fn expected_characters(raw: &RawDoc, report: &Report) -> String {
 fn model_characters(document: &offprint::model::Document) -> String {
     let mut out = String::new();
     for block in document.blocks() {
-        if let offprint::model::BlockKind::ListItem { marker, .. } = &block.kind {
-            out.push_str(marker);
-        }
-        out.extend(block.kind.text().chars().filter(|c| !c.is_whitespace()));
+        push_block_characters(&mut out, block);
     }
     out
+}
+
+/// A block's characters as the source had them: a list's items after their markers.
+fn push_block_characters(out: &mut String, block: &offprint::model::Block) {
+    match &block.kind {
+        offprint::model::BlockKind::List {
+            numbering, items, ..
+        } => {
+            for (k, item) in items.iter().enumerate() {
+                out.push_str(&numbering.map_or_else(|| "•".to_string(), |n| n.marker(k)));
+                for block in &item.blocks {
+                    push_block_characters(out, block);
+                }
+            }
+        }
+        other => out.extend(other.plain_text().chars().filter(|c| !c.is_whitespace())),
+    }
 }
 
 fn check(text: &str) -> Result<(), TestCaseError> {
@@ -141,7 +155,7 @@ fn check_epub(text: &str) -> Result<(), TestCaseError> {
     let xml = |c: &char| !c.is_whitespace() && !c.is_control();
     let expected: String = document
         .blocks()
-        .flat_map(|b| b.kind.text().chars())
+        .flat_map(|b| b.kind.plain_text().chars().collect::<Vec<_>>())
         .filter(xml)
         .filter(|&c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
         .collect();
@@ -193,9 +207,7 @@ fn uncleaned_document(text: &str) -> offprint::model::Document {
         .flat_map(|s| &mut s.blocks)
         .next()
     {
-        block.kind = offprint::model::BlockKind::Paragraph {
-            text: text.to_string(),
-        };
+        block.kind = offprint::model::BlockKind::paragraph(text);
     }
     document.meta.title = Some(text.to_string());
     document

@@ -1,4 +1,7 @@
-//! List items: `1. `, `2) `, `a. `, `iv) `, `• ` at the start of a line.
+//! List items: `1. `, `2) `, `a. `, `iv) `, `• ` at the start of a line,
+//! and the lists that consecutive items make.
+
+use crate::model::{Block, BlockKind, Delimiter, ListItem, NumberStyle, Numbering};
 
 /// A list marker at the start of a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +49,69 @@ pub fn parse_marker(text: &str) -> Option<Marker> {
         len: text.len() - body.len(),
         ordinal: Some(ordinal),
     })
+}
+
+impl Marker {
+    /// How the list this marker opens is numbered; `None` for a bullet.
+    pub fn numbering(&self) -> Option<Numbering> {
+        let start = self.ordinal?;
+        let style = if is_numeric(self) {
+            NumberStyle::Decimal
+        } else {
+            NumberStyle::LowerAlpha
+        };
+        let delimiter = if self.text.ends_with(')') {
+            Delimiter::Paren
+        } else {
+            Delimiter::Period
+        };
+        Some(Numbering {
+            start,
+            style,
+            delimiter,
+        })
+    }
+}
+
+/// Adds the item that `marker` opened to `blocks`: to the list that ends them
+/// when the item goes on with it (a bullet after bullets, the next number in
+/// the same style), else as the first item of a new list.
+pub fn add_item(blocks: &mut Vec<Block>, marker: &Marker, item: Block) {
+    let numbering = marker.numbering();
+    if let Some(Block {
+        kind:
+            BlockKind::List {
+                numbering: open,
+                items,
+                ..
+            },
+        provenance,
+        ..
+    }) = blocks.last_mut()
+    {
+        let goes_on = match (open, numbering) {
+            (None, None) => true,
+            (Some(open), Some(next)) => {
+                (open.style, open.delimiter) == (next.style, next.delimiter)
+                    && next.start.checked_sub(open.start) == u32::try_from(items.len()).ok()
+            }
+            _ => false,
+        };
+        if goes_on {
+            provenance.extend(&item.provenance);
+            items.push(ListItem { blocks: vec![item] });
+            return;
+        }
+    }
+    blocks.push(Block {
+        lang: item.lang.clone(),
+        provenance: item.provenance.clone(),
+        kind: BlockKind::List {
+            numbering,
+            tight: false,
+            items: vec![ListItem { blocks: vec![item] }],
+        },
+    });
 }
 
 /// Follows the numbering of a list, so that a wrapped line that happens to
@@ -100,6 +166,52 @@ mod tests {
         ] {
             assert_eq!(parse_marker(no), None, "{no}");
         }
+    }
+
+    #[test]
+    fn consecutive_items_make_one_list_and_a_new_style_another() {
+        let mut blocks = Vec::new();
+        for line in [
+            "1. one",
+            "2. two",
+            "a) first",
+            "b) second",
+            "• point",
+            "• more",
+        ] {
+            let marker = parse_marker(line).unwrap();
+            let item = Block::new(BlockKind::paragraph(&line[marker.len..]), "en");
+            add_item(&mut blocks, &marker, item);
+        }
+        let shapes: Vec<(Option<Numbering>, usize)> = blocks
+            .iter()
+            .map(|b| match &b.kind {
+                BlockKind::List {
+                    numbering, items, ..
+                } => (*numbering, items.len()),
+                other => panic!("not a list: {other:?}"),
+            })
+            .collect();
+        let letters = Numbering {
+            start: 1,
+            style: NumberStyle::LowerAlpha,
+            delimiter: Delimiter::Paren,
+        };
+        assert_eq!(
+            shapes,
+            [(Some(Numbering::DECIMAL), 2), (Some(letters), 2), (None, 2)]
+        );
+        // A list that starts at 5 goes on at 6, not at 2.
+        let mut blocks = Vec::new();
+        for line in ["5. five", "2. two"] {
+            let marker = parse_marker(line).unwrap();
+            add_item(
+                &mut blocks,
+                &marker,
+                Block::new(BlockKind::paragraph("x"), "en"),
+            );
+        }
+        assert_eq!(blocks.len(), 2);
     }
 
     #[test]

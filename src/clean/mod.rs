@@ -112,7 +112,7 @@ impl Cleaned {
             .sections
             .iter()
             .flat_map(|s| &s.blocks)
-            .any(|b| !b.kind.text().trim().is_empty());
+            .any(|b| !b.kind.plain_text().trim().is_empty());
         (had_text && !has_text).then(|| {
             format!(
                 "cleaning took out every line ({} edits: see --report); nothing is left to write",
@@ -163,16 +163,40 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
             ..Meta::default()
         },
         sections,
+        notes: Vec::new(),
     };
     Cleaned { document, report }
 }
 
+/// What a block being built will be.
+enum Opening {
+    Paragraph,
+    Item(lists::Marker),
+}
+
 /// A block being built from consecutive lines.
 struct OpenBlock {
-    kind: BlockKind,
+    opening: Opening,
+    text: String,
     provenance: Provenance,
     /// Flow index of its last line.
     last: usize,
+}
+
+impl OpenBlock {
+    fn close(mut self) -> Item {
+        // Joining lines grew the text by doubling; a long document keeps every block.
+        self.text.shrink_to_fit();
+        let block = Block {
+            kind: BlockKind::paragraph(self.text),
+            lang: String::new(),
+            provenance: self.provenance,
+        };
+        match self.opening {
+            Opening::Paragraph => Item::Block(block),
+            Opening::Item(marker) => Item::ListItem { marker, block },
+        }
+    }
 }
 
 /// Turns the flow of lines into headings, list items and paragraphs.
@@ -182,16 +206,7 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
     let mut list = ListSequence::default();
     let close = |open: &mut Option<OpenBlock>, items: &mut Vec<Item>| {
         if let Some(block) = open.take() {
-            let mut kind = block.kind;
-            if let BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } = &mut kind {
-                // Joining lines grew the text by doubling; a long document keeps every block.
-                text.shrink_to_fit();
-            }
-            items.push(Item::Block(Block {
-                kind,
-                lang: String::new(),
-                provenance: block.provenance,
-            }));
+            items.push(block.close());
         }
     };
     let mut i = 0;
@@ -223,10 +238,7 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
                 provenance.add_line(flow.lines[j].page, flow.lines[j].number);
             }
             items.push(Item::Block(Block {
-                kind: BlockKind::Heading {
-                    level: flow.heading_level(i),
-                    text,
-                },
+                kind: BlockKind::heading(flow.heading_level(i), text),
                 lang: String::new(),
                 provenance,
             }));
@@ -240,12 +252,8 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
                 .is_some_and(|b| unwrap::continues(flow, b.last, i));
         match (&mut open, marker) {
             (Some(block), None) if runs_on => {
-                let text = match &mut block.kind {
-                    BlockKind::Paragraph { text } | BlockKind::ListItem { text, .. } => text,
-                    BlockKind::Heading { .. } => unreachable!("headings are never left open"),
-                };
                 join_lines(
-                    text,
+                    &mut block.text,
                     flow,
                     block.last,
                     i,
@@ -258,22 +266,19 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
             }
             (_, marker) => {
                 close(&mut open, &mut items);
-                let kind = match marker {
+                let (opening, text) = match marker {
                     Some(marker) => {
                         list.record(&marker);
-                        BlockKind::ListItem {
-                            text: line.text[marker.len..].to_string(),
-                            marker: marker.text,
-                        }
+                        let text = line.text[marker.len..].to_string();
+                        (Opening::Item(marker), text)
                     }
-                    None => BlockKind::Paragraph {
-                        text: line.text.to_string(),
-                    },
+                    None => (Opening::Paragraph, line.text.to_string()),
                 };
                 let mut provenance = Provenance::default();
                 provenance.add_line(line.page, line.number);
                 open = Some(OpenBlock {
-                    kind,
+                    opening,
+                    text,
                     provenance,
                     last: i,
                 });

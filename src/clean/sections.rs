@@ -3,6 +3,7 @@
 //! into sections.
 
 use super::chars::is_cjk;
+use super::lists::{add_item, Marker};
 use super::report::{EditKind, Report};
 use super::Line;
 use crate::model::{Block, BlockKind, Section};
@@ -172,9 +173,14 @@ fn sample(text: &str) -> &str {
     &text[..end]
 }
 
-/// A block or a label, in reading order, before sections are formed.
+/// A block, a list item or a label, in reading order, before sections are formed.
 pub enum Item {
     Block(Block),
+    /// A paragraph opened by a list marker: consecutive ones become a list.
+    ListItem {
+        marker: Marker,
+        block: Block,
+    },
     Label(Label),
 }
 
@@ -199,14 +205,16 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
     let detected: Vec<Option<String>> = items
         .iter()
         .map(|item| match item {
-            Item::Block(block) => detector.detect(block.kind.text()),
+            Item::Block(block) | Item::ListItem { block, .. } => {
+                detector.detect(&block.kind.plain_text())
+            }
             Item::Label(_) => None,
         })
         .collect();
     let deciding = deciding_languages(&items, &detected);
     let mut sections: Vec<Section> = Vec::new();
     for ((item, own), lang) in items.into_iter().zip(detected).zip(deciding) {
-        let mut block = match item {
+        let (mut block, marker) = match item {
             Item::Label(label) => {
                 sections.push(Section {
                     lang: label.lang,
@@ -215,7 +223,8 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
                 });
                 continue;
             }
-            Item::Block(block) => block,
+            Item::Block(block) => (block, None),
+            Item::ListItem { marker, block } => (block, Some(marker)),
         };
         let opens_section = match (sections.last(), &lang) {
             (None, _) => true,
@@ -238,7 +247,10 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
             }
         }
         block.lang = own.unwrap_or_else(|| section.lang.clone());
-        section.blocks.push(block);
+        match marker {
+            Some(marker) => add_item(&mut section.blocks, &marker, block),
+            None => section.blocks.push(block),
+        }
     }
     sections
 }
@@ -255,7 +267,7 @@ fn deciding_languages(items: &[Item], detected: &[Option<String>]) -> Vec<Option
             Item::Block(block) if matches!(block.kind, BlockKind::Heading { .. }) => {
                 deciding[k] = below.clone().or_else(|| detected[k].clone());
             }
-            Item::Block(_) => below = detected[k].clone(),
+            Item::Block(_) | Item::ListItem { .. } => below = detected[k].clone(),
         }
     }
     deciding

@@ -35,6 +35,26 @@ impl Role {
     }
 }
 
+/// How an inline run is marked up, which can change its face: italic (the
+/// model's emphasis), bold (strong), monospaced (code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Marks {
+    pub italic: bool,
+    pub bold: bool,
+    pub code: bool,
+}
+
+impl Marks {
+    pub const NONE: Marks = Marks {
+        italic: false,
+        bold: false,
+        code: false,
+    };
+}
+
+/// The bundled family for code.
+const CODE_FAMILY: &str = "Noto Sans Mono";
+
 /// The bundled families of each role and script class: (family, bold).
 fn preferred(role: Role, class: Class) -> (&'static str, bool) {
     match (role, class) {
@@ -159,6 +179,8 @@ pub struct FontBook {
     system_allowed: bool,
     /// Memo of the face per role, class and character.
     chosen: BTreeMap<(Role, Class, char), Option<FaceId>>,
+    /// Memo of the marked face (italic, bold, code) per role, class and marks.
+    marked: BTreeMap<(Role, Class, Marks), Option<FaceId>>,
     /// Families chosen instead of the bundled ones.
     families: BTreeMap<(Role, Class), String>,
 }
@@ -167,10 +189,14 @@ pub struct FontBook {
 /// bytes are part of the executable's read-only data, which the OS pages in
 /// only where a document touches them, so nothing is read or copied at
 /// start-up and a copied or installed binary sets the same faces everywhere.
-const BUNDLED: [(&str, &[u8]); 6] = [
+const BUNDLED: [(&str, &[u8]); 8] = [
     (
         "NotoSans-Bold.ttf",
         include_bytes!("../../fonts/NotoSans-Bold.ttf"),
+    ),
+    (
+        "NotoSansMono-Regular.ttf",
+        include_bytes!("../../fonts/NotoSansMono-Regular.ttf"),
     ),
     (
         "NotoSansSC-Bold.ttf",
@@ -179,6 +205,10 @@ const BUNDLED: [(&str, &[u8]); 6] = [
     (
         "NotoSerif-Bold.ttf",
         include_bytes!("../../fonts/NotoSerif-Bold.ttf"),
+    ),
+    (
+        "NotoSerif-BoldItalic.ttf",
+        include_bytes!("../../fonts/NotoSerif-BoldItalic.ttf"),
     ),
     (
         "NotoSerif-Italic.ttf",
@@ -283,6 +313,7 @@ impl FontBook {
             system_loaded: false,
             system_allowed: options.system_fonts,
             chosen: BTreeMap::new(),
+            marked: BTreeMap::new(),
             families: options.families.clone(),
         };
         for (name, data) in BUNDLED {
@@ -460,6 +491,66 @@ impl FontBook {
         found.ok_or(Uncovered { ch: c })
     }
 
+    /// The face that sets `c` in `role` for `class` marked up by `marks`: the
+    /// primary's family in the italic or bold the marks ask for (code: the
+    /// bundled monospaced family), when the database has that face and it
+    /// covers `c`; else the face [`FontBook::face_for`] gives, so that a
+    /// script without italics (Chinese) keeps its upright face.
+    pub fn face_marked(
+        &mut self,
+        role: Role,
+        class: Class,
+        marks: Marks,
+        c: char,
+    ) -> Result<FaceId, Uncovered> {
+        if marks == Marks::NONE {
+            return self.face_for(role, class, c);
+        }
+        let key = (role, class, marks);
+        let marked = match self.marked.get(&key) {
+            Some(found) => *found,
+            None => {
+                let found = self.marked_face(role, class, marks);
+                self.marked.insert(key, found);
+                found
+            }
+        };
+        match marked.filter(|&id| self.faces[id].covers(c)) {
+            Some(face) => Ok(face),
+            None => self.face_for(role, class, c),
+        }
+    }
+
+    fn marked_face(&self, role: Role, class: Class, marks: Marks) -> Option<FaceId> {
+        let primary = self.primary(role, class)?;
+        let family = if marks.code {
+            CODE_FAMILY.to_string()
+        } else {
+            self.faces[primary].family.clone()
+        };
+        let bold = marks.bold || (self.faces[primary].bold && !marks.code);
+        let italic = marks.italic && !marks.code;
+        let id = self.db.query(&fontdb::Query {
+            families: &[fontdb::Family::Name(&family)],
+            weight: if bold {
+                fontdb::Weight::BOLD
+            } else {
+                fontdb::Weight::NORMAL
+            },
+            stretch: fontdb::Stretch::Normal,
+            style: if italic {
+                fontdb::Style::Italic
+            } else {
+                fontdb::Style::Normal
+            },
+        })?;
+        let face = self.ids.iter().position(|&i| i == id)?;
+        // The nearest face fontdb finds may lack what was asked for: a
+        // regular face is no italic.
+        let found = &self.faces[face];
+        (found.italic == italic && (found.bold || !marks.bold)).then_some(face)
+    }
+
     /// The face for `c` when the primary lacks it: the other class's primary
     /// of the role, the other role's primaries, then any face, preferring one
     /// of the role's weight and upright, in database order.
@@ -508,6 +599,41 @@ mod tests {
         assert_eq!(book.face(heading_cjk).family, "Noto Sans SC");
         assert_eq!(book.face_for(Role::Body, Class::Cjk, '社'), Ok(body_cjk));
         assert_eq!(book.face_for(Role::Body, Class::Latin, 'é'), Ok(body_latin));
+    }
+
+    #[test]
+    fn marks_choose_italic_bold_and_monospaced_faces_and_chinese_stays_upright() {
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let name = |book: &FontBook, id: FaceId| book.face(id).post_script_name.clone();
+        let italic = Marks {
+            italic: true,
+            ..Marks::NONE
+        };
+        let both = Marks {
+            bold: true,
+            ..italic
+        };
+        let code = Marks {
+            code: true,
+            ..Marks::NONE
+        };
+        let face = book
+            .face_marked(Role::Body, Class::Latin, italic, 'a')
+            .unwrap();
+        assert_eq!(name(&book, face), "NotoSerif-Italic");
+        let face = book
+            .face_marked(Role::Body, Class::Latin, both, 'a')
+            .unwrap();
+        assert_eq!(name(&book, face), "NotoSerif-BoldItalic");
+        let face = book
+            .face_marked(Role::Body, Class::Latin, code, 'a')
+            .unwrap();
+        assert_eq!(name(&book, face), "NotoSansMono-Regular");
+        let upright = book.face_for(Role::Body, Class::Cjk, '社').unwrap();
+        assert_eq!(
+            book.face_marked(Role::Body, Class::Cjk, italic, '社'),
+            Ok(upright)
+        );
     }
 
     #[test]

@@ -5,12 +5,13 @@
 //! headings kept with what follows, hanging list items, no widows or
 //! orphans, a running header with the title and a footer with the folio.
 
+mod blocks;
 pub mod breaks;
 pub mod paragraph;
 pub mod shape;
 
 use crate::fonts::{FontBook, Role};
-use crate::model::{BlockKind, Document};
+use crate::model::{plain_text, BlockKind, Document};
 use paragraph::{Line, Setter, TextStyle};
 use shape::Shaper;
 use std::collections::{BTreeMap, BTreeSet};
@@ -91,6 +92,15 @@ pub struct Page {
     pub lines: Vec<Placed>,
     /// Hairlines: (x1, y1, x2, y2).
     pub rules: Vec<(f32, f32, f32, f32)>,
+    /// Where the text of a link is, and where it leads.
+    pub links: Vec<LinkArea>,
+}
+
+/// The box around a link's text on a page: (x1, y1, x2, y2), and its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkArea {
+    pub rect: (f32, f32, f32, f32),
+    pub target: String,
 }
 
 /// A bookmark: a section (depth 0) or a heading (depth = level).
@@ -112,27 +122,24 @@ struct Chunk {
     space_before: f32,
     keep_with_next: bool,
     outline: Vec<(String, u8)>,
+    rules: Rules,
+    /// The targets of the links its glyphs name (see [`paragraph::Glyph::link`]).
+    links: Vec<String>,
 }
 
-/// The English name of a language for bookmarks.
-pub fn language_name(lang: &str) -> String {
-    match lang.split('-').next().unwrap_or(lang) {
-        "en" => "English".into(),
-        "zh" => "Chinese".into(),
-        "fr" => "French".into(),
-        "es" => "Spanish".into(),
-        "de" => "German".into(),
-        "ja" => "Japanese".into(),
-        "ko" => "Korean".into(),
-        other => other.into(),
-    }
+/// Hairlines drawn with a chunk (a table's rows): above its first line and
+/// below its last, from and to these offsets from the left margin.
+#[derive(Debug, Clone, Copy, Default)]
+struct Rules {
+    above: Option<(f32, f32)>,
+    below: Option<(f32, f32)>,
 }
 
 /// The title used in the running header: the document's, else its first heading.
 pub fn running_title(document: &Document) -> Option<String> {
     document.meta.title.clone().or_else(|| {
         document.blocks().find_map(|b| match &b.kind {
-            BlockKind::Heading { text, .. } => Some(text.clone()),
+            BlockKind::Heading { content, .. } => Some(plain_text(content).into_owned()),
             _ => None,
         })
     })
@@ -174,26 +181,49 @@ pub fn typeset_into(
     for chunk in title_block(document, design, &mut setter, measure) {
         pages.add(chunk, &mut setter, sink)?;
     }
+    let notes = note_numbers(document);
     for section in &document.sections {
-        let mut section_entry = Some((
+        let mut outline = vec![(
             section
                 .label
                 .clone()
-                .unwrap_or_else(|| language_name(&section.lang)),
+                .unwrap_or_else(|| crate::lang::english_name(&section.lang)),
             0u8,
-        ));
-        for k in 0..section.blocks.len() {
+        )];
+        let mut place = blocks::Place {
+            lang: &section.lang,
+            indent: 0.0,
+            space_before: 10.0,
+            after_heading: false,
+        };
+        for (k, block) in section.blocks.iter().enumerate() {
             crate::memory::check(|| {
                 format!("typesetting block {} of a {} section", k + 1, section.lang)
             })?;
-            let outline: Vec<(String, u8)> = section_entry.take().into_iter().collect();
             let mut add = |chunk, setter: &mut Setter| pages.add(chunk, setter, sink);
-            block_chunks(section, k, outline, design, &mut setter, measure, &mut add)?;
+            let mut blocks = blocks::Blocks {
+                design,
+                setter: &mut setter,
+                measure,
+                notes: &notes,
+                add: &mut add,
+            };
+            blocks.block(block, place, std::mem::take(&mut outline))?;
             if let Some(why) = setter.stopped.take() {
                 return Err(why);
             }
+            place.space_before = 0.0;
+            place.after_heading = matches!(block.kind, BlockKind::Heading { .. });
         }
     }
+    notes_chunks(
+        document,
+        design,
+        &notes,
+        &mut setter,
+        measure,
+        &mut |chunk, setter| pages.add(chunk, setter, sink),
+    )?;
     let (count, outline) = pages.finish(&mut setter, sink)?;
     Ok(Typeset {
         width: page_width,
@@ -234,6 +264,8 @@ fn title_block(
         space_before: 0.0,
         keep_with_next: true,
         outline: Vec::new(),
+        rules: Rules::default(),
+        links: Vec::new(),
     }];
     if let Some(byline) = document.meta.byline() {
         let style = TextStyle {
@@ -254,133 +286,82 @@ fn title_block(
             space_before: 4.0,
             keep_with_next: true,
             outline: Vec::new(),
+            rules: Rules::default(),
+            links: Vec::new(),
         });
     }
     chunks
 }
 
-/// Block `k` of `section`, set into lines with its spacing and bookmarks,
-/// handed to `add` as one chunk or, for a very long paragraph, as a chunk for
-/// each window of its text (see [`paragraph::WINDOW`]), so that its lines are
-/// never all held at once.
-fn block_chunks(
-    section: &crate::model::Section,
-    k: usize,
-    mut outline: Vec<(String, u8)>,
+/// The number each note is shown with: its place in the order of first
+/// reference.
+fn note_numbers(document: &Document) -> blocks::NoteNumbers {
+    Document::note_ids(document.blocks())
+        .into_iter()
+        .filter(|id| document.note(id).is_some())
+        .enumerate()
+        .map(|(k, id)| (id, k + 1))
+        .collect()
+}
+
+/// The notes after the text: a heading, then each note's blocks after its
+/// number, hanging in the indent as a list's marker.
+fn notes_chunks(
+    document: &Document,
     design: &Design,
+    notes: &blocks::NoteNumbers,
     setter: &mut Setter,
     measure: f32,
     add: &mut dyn FnMut(Chunk, &mut Setter) -> Result<(), String>,
 ) -> Result<(), String> {
-    let block = &section.blocks[k];
-    let lang = if block.lang.is_empty() || block.lang == "und" {
-        section.lang.clone()
-    } else {
-        block.lang.clone()
-    };
-    let hyphenate = matches!(lang.split('-').next(), Some("en" | "fr" | "es"));
-    let body = TextStyle {
-        role: Role::Body,
-        size: design.body_size,
-        lang: lang.clone(),
-        justify: true,
-        hyphenate,
-    };
-    let section_space = if k == 0 { 10.0 } else { 0.0 };
-    let (text, indent, space_before) = match &block.kind {
-        BlockKind::Heading { level, text } => {
-            let (size, leading, before, _after) = design.heading(*level);
-            let style = TextStyle {
-                role: Role::Heading,
-                size,
-                lang,
-                justify: false,
-                hyphenate: false,
-            };
-            outline.push((text.clone(), (*level).clamp(1, 6)));
-            let lines = setter.set(text, &style, measure);
-            let chunk = Chunk {
-                lines: lines.into_iter().map(|l| (0.0, l)).collect(),
-                leading,
-                ascent: size,
-                space_before: before + section_space,
-                keep_with_next: true,
-                outline,
-            };
-            return add(chunk, setter);
-        }
-        BlockKind::Paragraph { text } => (text, 0.0, design.paragraph_space),
-        BlockKind::ListItem { text, .. } => {
-            let after_heading =
-                k > 0 && matches!(section.blocks[k - 1].kind, BlockKind::Heading { .. });
-            let space = if after_heading {
-                design.paragraph_space
-            } else {
-                design.item_space
-            };
-            (text, design.hanging_indent, space)
-        }
-    };
-    let mut marker = match &block.kind {
-        BlockKind::ListItem { marker, .. } => {
-            let marker_style = TextStyle {
-                justify: false,
-                hyphenate: false,
-                ..body.clone()
-            };
-            setter.set(marker, &marker_style, indent).into_iter().next()
-        }
-        _ => None,
-    };
-    // The block's space goes before its first window's lines; later windows go on
-    // from the last's without one.
-    let mut space = Some(space_before + section_space);
-    setter.set_in_runs(text, &body, measure - indent, &mut |setter, run| {
-        let mut lines: Vec<(f32, Line)> = run.into_iter().map(|l| (indent, l)).collect();
-        if let (Some(m), Some(first_line)) = (marker.take(), lines.first_mut()) {
-            // The marker hangs in the indent; its glyphs go first.
-            let mut glyphs: Vec<_> = m
-                .glyphs
-                .into_iter()
-                .map(|mut g| {
-                    g.x -= indent;
-                    g
-                })
-                .collect();
-            glyphs.append(&mut first_line.1.glyphs);
-            first_line.1.glyphs = glyphs;
-        }
-        let space_before = space.take().unwrap_or(0.0);
-        add(
-            body_chunk(design, lines, space_before, std::mem::take(&mut outline)),
-            setter,
-        )
-    })?;
-    match space {
-        // No text: the block still takes its space and carries its bookmarks.
-        Some(space_before) => add(
-            body_chunk(design, Vec::new(), space_before, outline),
-            setter,
-        ),
-        None => Ok(()),
+    if notes.is_empty() {
+        return Ok(());
     }
-}
-
-/// Lines of body text with the space before them and the bookmarks they carry.
-fn body_chunk(
-    design: &Design,
-    lines: Vec<(f32, Line)>,
-    space_before: f32,
-    outline: Vec<(String, u8)>,
-) -> Chunk {
-    Chunk {
-        lines,
-        leading: design.body_leading,
-        ascent: design.body_size,
-        space_before,
-        keep_with_next: false,
-        outline,
+    let lang = first_lang(document);
+    let heading =
+        crate::model::Block::new(BlockKind::heading(2, crate::lang::notes_word(&lang)), &lang);
+    let mut blocks = blocks::Blocks {
+        design,
+        setter,
+        measure,
+        notes,
+        add,
+    };
+    let place = blocks::Place {
+        lang: &lang,
+        indent: 0.0,
+        space_before: 10.0,
+        after_heading: false,
+    };
+    let outline = vec![(crate::lang::notes_word(&lang).to_string(), 0u8)];
+    blocks.block(&heading, place, outline)?;
+    let mut ordered: Vec<(&usize, &String)> = notes.iter().map(|(id, n)| (n, id)).collect();
+    ordered.sort_unstable();
+    for (number, id) in ordered {
+        let Some(note) = document.note(id) else {
+            continue;
+        };
+        let list = crate::model::Block::new(
+            BlockKind::List {
+                numbering: Some(crate::model::Numbering {
+                    start: u32::try_from(*number).unwrap_or(u32::MAX),
+                    ..crate::model::Numbering::DECIMAL
+                }),
+                tight: true,
+                items: vec![crate::model::ListItem {
+                    blocks: note.blocks.clone(),
+                }],
+            },
+            &lang,
+        );
+        let place = blocks::Place {
+            after_heading: *number == 1,
+            space_before: 0.0,
+            ..place
+        };
+        blocks.block(&list, place, Vec::new())?;
     }
+    Ok(())
 }
 
 /// Fills pages with chunks as they come: a heading stays with the first two
@@ -489,6 +470,8 @@ impl<'d> Paginator<'d> {
             space_before,
             keep_with_next,
             outline,
+            rules,
+            links,
         } = chunk;
         if lines.is_empty() {
             // Nothing to set (an empty block): its bookmarks point here.
@@ -537,9 +520,16 @@ impl<'d> Paginator<'d> {
             self.used += before;
             if first_part {
                 self.bookmark(&outline);
+                if let Some((from, to)) = rules.above {
+                    let y = self.top - self.used + 1.0;
+                    self.page.rules.push((x0 + from, y, x0 + to, y));
+                }
             }
             for (indent, line) in lines.by_ref().take(take) {
                 let baseline = self.top - self.used - ascent;
+                if !links.is_empty() {
+                    link_areas(&line, x0 + indent, baseline, &links, &mut self.page.links);
+                }
                 self.page.lines.push(Placed {
                     x: x0 + indent,
                     baseline,
@@ -550,10 +540,44 @@ impl<'d> Paginator<'d> {
             }
             first_part = false;
             if lines.peek().is_none() {
+                if let Some((from, to)) = rules.below {
+                    let y = self.top - self.used + 1.0;
+                    self.page.rules.push((x0 + from, y, x0 + to, y));
+                }
                 return Ok(());
             }
             self.next_page(setter, sink)?;
         }
+    }
+}
+
+/// The boxes around the runs of `line`'s glyphs that belong to a link, the
+/// line starting at `x` on `baseline`.
+fn link_areas(line: &Line, x: f32, baseline: f32, targets: &[String], out: &mut Vec<LinkArea>) {
+    let glyphs = &line.glyphs;
+    let mut k = 0;
+    while k < glyphs.len() {
+        let link = glyphs[k].link;
+        let end = (k..glyphs.len())
+            .find(|&j| glyphs[j].link != link)
+            .unwrap_or(glyphs.len());
+        if let Some(target) = usize::from(link)
+            .checked_sub(1)
+            .and_then(|i| targets.get(i))
+        {
+            let size = glyphs[k].size;
+            let right = glyphs.get(end).map_or(line.width, |g| g.x);
+            out.push(LinkArea {
+                rect: (
+                    x + glyphs[k].x,
+                    baseline - 0.25 * size,
+                    x + right,
+                    baseline + 0.9 * size,
+                ),
+                target: target.clone(),
+            });
+        }
+        k = end;
     }
 }
 
@@ -577,7 +601,9 @@ impl<'d> Furniture<'d> {
     fn new(document: &'d Document, design: &'d Design) -> Furniture<'d> {
         let headings = || {
             document.blocks().filter_map(|b| match &b.kind {
-                BlockKind::Heading { level, text } => Some(((*level).clamp(1, 6), text)),
+                BlockKind::Heading { level, content } => {
+                    Some(((*level).clamp(1, 6), plain_text(content)))
+                }
                 _ => None,
             })
         };
@@ -587,7 +613,7 @@ impl<'d> Furniture<'d> {
                 let top = headings().map(|(level, _)| level).min();
                 let first = headings()
                     .find(|&(level, _)| Some(level) == top)
-                    .map(|(_, text)| text.clone());
+                    .map(|(_, text)| text.into_owned());
                 (first, top)
             }
         };
@@ -746,16 +772,15 @@ mod tests {
         let mut blocks = Vec::new();
         for k in 0..60 {
             if k % 5 == 0 {
-                blocks.push(block(BlockKind::Heading {
-                    level: 1 + (k % 2) as u8,
-                    text: format!("Heading {k}"),
-                }));
+                blocks.push(block(BlockKind::heading(
+                    1 + (k % 2) as u8,
+                    format!("Heading {k}"),
+                )));
             }
-            blocks.push(block(BlockKind::Paragraph {
-                text: sentence.repeat(1 + k * 7 % 9),
-            }));
+            blocks.push(block(BlockKind::paragraph(sentence.repeat(1 + k * 7 % 9))));
         }
         let document = Document {
+            notes: Vec::new(),
             meta: Meta::default(),
             sections: vec![Section {
                 lang: "en".into(),
@@ -814,20 +839,16 @@ mod tests {
             blocks: vec![
                 Block {
                     lang: lang.into(),
-                    ..block(BlockKind::Heading {
-                        level: 1,
-                        text: heading.into(),
-                    })
+                    ..block(BlockKind::heading(1, heading))
                 },
                 Block {
                     lang: lang.into(),
-                    ..block(BlockKind::Paragraph {
-                        text: sentence.repeat(400),
-                    })
+                    ..block(BlockKind::paragraph(sentence.repeat(400)))
                 },
             ],
         };
         let mut document = Document {
+            notes: Vec::new(),
             meta: Meta::default(),
             sections: vec![
                 section("zh", "展望未来", "城市规划委员会成立了。"),
@@ -865,10 +886,8 @@ mod tests {
         assert_eq!(head_of(&layout, 1), "展望未来");
         assert_eq!(head_of(&layout, french + 1), "Retour vers le futur");
         // A heading too long for the measure is cut at a word, with an ellipsis.
-        document.sections[1].blocks[0].kind = BlockKind::Heading {
-            level: 1,
-            text: "Retour vers le futur ".repeat(12),
-        };
+        document.sections[1].blocks[0].kind =
+            BlockKind::heading(1, "Retour vers le futur ".repeat(12));
         let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         let head = head_of(&layout, french + 1);
         let kept = head.strip_suffix('\u{2026}').expect("an ellipsis");
@@ -883,5 +902,103 @@ mod tests {
         document.meta.title = Some("Back".into());
         let layout = typeset(&document, &design, &mut book, &mut shaper).unwrap();
         assert_eq!(head_of(&layout, french + 1), "Back");
+    }
+
+    #[test]
+    fn every_construct_is_set_with_its_face_indent_raise_or_rule() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/fixtures/markdown/constructs.expected.md"
+        );
+        let text = std::fs::read_to_string(path).unwrap();
+        let document = crate::input::markdown::read_markdown(&text)
+            .unwrap()
+            .document;
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let mut shaper = Shaper::default();
+        let layout = typeset(&document, &Design::new(Paper::A4), &mut book, &mut shaper).unwrap();
+        let placed: Vec<&Placed> = layout.pages.iter().flat_map(|p| &p.lines).collect();
+        let line_text = |l: &Placed| {
+            l.line
+                .glyphs
+                .iter()
+                .map(|g| g.text.to_string())
+                .collect::<String>()
+        };
+        let find = |needle: &str| {
+            placed
+                .iter()
+                .copied()
+                .find(|l| line_text(l).contains(needle))
+                .unwrap_or_else(|| panic!("no line has {needle:?}"))
+        };
+        // The face that sets the first glyph of `word` on its line.
+        let face_of = |word: &str| {
+            let line = find(word);
+            let text = line_text(line);
+            let at = text.find(word).unwrap();
+            let mut seen = 0;
+            let glyph = line
+                .line
+                .glyphs
+                .iter()
+                .find(|g| {
+                    let here = seen;
+                    seen += g.text.len();
+                    here >= at && !g.text.is_empty()
+                })
+                .unwrap();
+            (
+                book.face(glyph.face).post_script_name.clone(),
+                glyph.clone(),
+            )
+        };
+        assert_eq!(face_of("emphasis").0, "NotoSerif-Italic");
+        assert_eq!(face_of("strong").0, "NotoSerif-Bold");
+        assert_eq!(face_of("both").0, "NotoSerif-BoldItalic");
+        assert_eq!(face_of("inline").0, "NotoSansMono-Regular");
+        assert_eq!(face_of("println!").0, "NotoSansMono-Regular");
+        // The note's number is raised and smaller.
+        let number = find("and a note.")
+            .line
+            .glyphs
+            .iter()
+            .find(|g| g.text.to_string() == "1")
+            .unwrap()
+            .clone();
+        assert!(number.y > 0.0 && number.size < 10.5, "{number:?}");
+        // Nested items and quotations are indented; the notes follow the text.
+        assert!(find("a bullet;").x > find("The first item.").x);
+        assert!(find("A quotation").x > find("The end of the English").x);
+        let notes = placed
+            .iter()
+            .position(|l| line_text(l) == "Notes")
+            .expect("a notes heading");
+        assert!(
+            placed
+                .iter()
+                .position(|l| line_text(l).contains("The English note"))
+                .unwrap()
+                > notes
+        );
+        // The table is ruled above, under its header and below; the break is a rule.
+        let rules: usize = layout.pages.iter().map(|p| p.rules.len()).sum();
+        let running_heads = layout.pages.len() - 1;
+        assert_eq!(rules - running_heads, 3 + 3 + 1, "two tables and a break");
+        // A right-aligned column ends where its header does.
+        let count = find("Column");
+        let three = find("apples");
+        let end = |l: &Placed| l.line.glyphs.last().map(|g| l.x + g.x).unwrap();
+        assert!((end(count) - end(three)).abs() < 6.0);
+        // Links lead out of the text from a box around it.
+        let link = layout
+            .pages
+            .iter()
+            .flat_map(|p| &p.links)
+            .find(|l| l.target == "https://example.org/offprint")
+            .expect("the link's box");
+        let words = find("link to the project");
+        assert!(link.rect.0 > words.x && link.rect.2 > link.rect.0);
+        assert!(link.rect.1 < words.baseline && link.rect.3 > words.baseline);
     }
 }

@@ -5,7 +5,7 @@
 use super::breaks::{hyphenation_points, opportunities};
 use super::shape::Shaper;
 use crate::fonts::script::{class_of, is_cjk_letter, is_east_asian_lang, Class};
-use crate::fonts::{FaceId, FontBook, Role};
+use crate::fonts::{FaceId, FontBook, Marks, Role};
 use std::collections::BTreeSet;
 
 /// The gap between a CJK letter and a Latin letter or digit, in em.
@@ -69,6 +69,9 @@ pub struct Glyph {
     /// The source text of the glyph's cluster (empty for the second and
     /// later glyphs of one cluster).
     pub text: ClusterText,
+    /// The link the glyph belongs to: 0 for none, else a 1-based index into
+    /// its block's link targets.
+    pub link: u16,
 }
 
 /// One line of set text.
@@ -88,6 +91,21 @@ pub struct TextStyle {
     pub hyphenate: bool,
 }
 
+/// Marks over a byte range of a block's text: the faces they ask for
+/// (italic, bold, code) and a raise (1 superscript, -1 subscript).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkSpan {
+    pub range: std::ops::Range<usize>,
+    pub marks: Marks,
+    pub raise: i8,
+    /// 0, or the 1-based index of the link target the text leads to.
+    pub link: u16,
+}
+
+/// How much smaller raised and lowered text is, and how far it moves, in em.
+const RAISED_SCALE: f32 = 0.7;
+const RAISE: f32 = 0.33;
+
 /// A glyph before placement.
 #[derive(Debug, Clone)]
 struct Proto {
@@ -96,7 +114,10 @@ struct Proto {
     advance: f32,
     x_offset: f32,
     y_offset: f32,
+    /// Of the style's size (smaller for raised text).
+    scale: f32,
     text: ClusterText,
+    link: u16,
 }
 
 /// A run of glyphs: a piece's content or its trailing spaces.
@@ -157,6 +178,10 @@ fn window_end(text: &str, start: usize, window: usize) -> usize {
 struct Prepared<'t> {
     text: &'t str,
     faces: Vec<FaceId>,
+    /// The raise and the link of each character (see [`MarkSpan`]; empty
+    /// when no span marks the text).
+    raises: Vec<i8>,
+    links: Vec<u16>,
     char_index: Vec<usize>,
     gaps: Vec<usize>,
     size: f32,
@@ -176,20 +201,46 @@ pub struct Setter<'a> {
 }
 
 impl Setter<'_> {
-    /// The face for each character of `text`.
-    fn faces(&mut self, text: &str, style: &TextStyle) -> Vec<FaceId> {
+    /// The face and the raise of each character of `text`, which starts at
+    /// byte `base` of the text `spans` mark.
+    fn faces(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+        spans: &[MarkSpan],
+        base: usize,
+    ) -> (Vec<FaceId>, Vec<i8>, Vec<u16>) {
         let east_asian = is_east_asian_lang(&style.lang);
         let mut faces = Vec::with_capacity(text.len());
+        let marked = if spans.is_empty() { 0 } else { text.len() };
+        let mut raises = Vec::with_capacity(marked);
+        let mut links = Vec::with_capacity(marked);
         let mut last: Option<FaceId> = None;
-        for c in text.chars() {
+        let mut span = 0;
+        for (at, c) in text.char_indices() {
+            let at = base + at;
+            while spans.get(span).is_some_and(|s| s.range.end <= at) {
+                span += 1;
+            }
+            let (marks, raise, link) = match spans.get(span).filter(|s| s.range.start <= at) {
+                Some(s) => (s.marks, s.raise, s.link),
+                None => (Marks::NONE, 0, 0),
+            };
+            if !spans.is_empty() {
+                raises.push(raise);
+                links.push(link);
+            }
             let class = class_of(c, east_asian);
             // Combining marks and joiners stay with their base's face.
             let face = match last.filter(|&f| is_mark(c) && self.book.face(f).covers(c)) {
                 Some(face) => face,
-                None => match self.book.face_for(style.role, class, c) {
+                None => match self.book.face_marked(style.role, class, marks, c) {
                     Ok(face) => face,
                     Err(uncovered) => {
-                        self.uncovered.insert(uncovered.ch);
+                        // A line break is no character to draw.
+                        if !c.is_control() {
+                            self.uncovered.insert(uncovered.ch);
+                        }
                         self.book
                             .primary(style.role, class)
                             .or_else(|| self.book.primary(style.role, Class::Latin))
@@ -200,7 +251,7 @@ impl Setter<'_> {
             last = Some(face);
             faces.push(face);
         }
-        faces
+        (faces, raises, links)
     }
 
     /// Shapes `text[range]` run by run (one face a run).
@@ -208,19 +259,24 @@ impl Setter<'_> {
         let Prepared {
             text,
             faces,
+            raises,
+            links,
             char_index,
             gaps,
             size,
         } = prep;
-        let (text, size) = (*text, *size);
+        let (text, style_size) = (*text, *size);
+        let raise_of = |at: usize| raises.get(char_index[at]).copied().unwrap_or(0);
         let mut frag = Frag::default();
         let mut run_start = start;
         while run_start < end {
             let face = faces[char_index[run_start]];
+            let raise = raise_of(run_start);
             let mut run_end = run_start;
             for (k, c) in text[run_start..end].char_indices() {
                 let at = run_start + k;
                 if faces[char_index[at]] != face
+                    || raise_of(at) != raise
                     || (at > run_start && gaps.binary_search(&at).is_ok())
                 {
                     break;
@@ -229,6 +285,9 @@ impl Setter<'_> {
             }
             let run = &text[run_start..run_end];
             let shaped = self.shaper.shape(self.book, face, run);
+            let glyph_scale = if raise == 0 { 1.0 } else { RAISED_SCALE };
+            let size = style_size * glyph_scale;
+            let lift = f32::from(raise) * RAISE * style_size;
             let scale = size / f32::from(self.book.face(face).units_per_em);
             // Cluster starts in text order: a cluster runs to the next one.
             let mut starts: Vec<usize> = shaped.iter().map(|g| g.cluster).collect();
@@ -247,19 +306,25 @@ impl Setter<'_> {
                 };
                 let advance = g.advance as f32 * scale;
                 frag.width += advance;
+                let link = links
+                    .get(char_index[run_start + g.cluster])
+                    .copied()
+                    .unwrap_or(0);
                 frag.glyphs.push(Proto {
                     face,
                     gid: g.gid,
                     advance,
                     x_offset: g.x_offset as f32 * scale,
-                    y_offset: g.y_offset as f32 * scale,
+                    y_offset: g.y_offset as f32 * scale + lift,
+                    scale: glyph_scale,
                     text: text_of,
+                    link,
                 });
             }
             if run_end < end && gaps.binary_search(&run_end).is_ok() {
                 if let Some(last) = frag.glyphs.last_mut() {
-                    last.advance += SCRIPT_GAP * size;
-                    frag.width += SCRIPT_GAP * size;
+                    last.advance += SCRIPT_GAP * style_size;
+                    frag.width += SCRIPT_GAP * style_size;
                 }
             }
             run_start = run_end;
@@ -278,14 +343,28 @@ impl Setter<'_> {
             advance: g.advance as f32 * scale,
             x_offset: 0.0,
             y_offset: 0.0,
+            scale: 1.0,
             text: ClusterText::One('-'),
+            link: 0,
         }
     }
 
     /// Sets `text` into lines `width` points wide.
     pub fn set(&mut self, text: &str, style: &TextStyle, width: f32) -> Vec<Line> {
+        self.set_marked(text, &[], style, width)
+    }
+
+    /// Sets `text`, marked up by `spans` (sorted, apart), into lines `width`
+    /// points wide.
+    pub fn set_marked(
+        &mut self,
+        text: &str,
+        spans: &[MarkSpan],
+        style: &TextStyle,
+        width: f32,
+    ) -> Vec<Line> {
         let mut lines = Vec::new();
-        let collected = self.set_in_runs(text, style, width, &mut |_, run| {
+        let collected = self.set_in_runs(text, spans, style, width, &mut |_, run| {
             lines.extend(run);
             Ok(())
         });
@@ -301,16 +380,18 @@ impl Setter<'_> {
     pub fn set_in_runs(
         &mut self,
         text: &str,
+        spans: &[MarkSpan],
         style: &TextStyle,
         width: f32,
         each: &mut RunSink,
     ) -> Result<(), String> {
-        self.set_windowed(text, style, width, WINDOW, each)
+        self.set_windowed(text, spans, style, width, WINDOW, each)
     }
 
     fn set_windowed(
         &mut self,
         text: &str,
+        spans: &[MarkSpan],
         style: &TextStyle,
         width: f32,
         window: usize,
@@ -323,7 +404,8 @@ impl Setter<'_> {
                 return Ok(());
             }
             let end = window_end(text, start, window);
-            let (mut lines, starts) = self.set_whole(&text[start..end], style, width, hyphen_run);
+            let (mut lines, starts) =
+                self.set_whole(&text[start..end], (spans, start), style, width, hyphen_run);
             // The last two lines of a window may differ from the whole text's (its
             // end cuts a word, and the last word is never hyphenated): they are
             // set again at the head of the next window.
@@ -354,6 +436,7 @@ impl Setter<'_> {
     fn set_whole(
         &mut self,
         text: &str,
+        (spans, base): (&[MarkSpan], usize),
         style: &TextStyle,
         width: f32,
         hyphen_run: usize,
@@ -361,7 +444,7 @@ impl Setter<'_> {
         if text.is_empty() {
             return (Vec::new(), Vec::new());
         }
-        let faces = self.faces(text, style);
+        let (faces, raises, links) = self.faces(text, style, spans, base);
         // Byte offset -> char index.
         let mut char_index = vec![0; text.len() + 1];
         for (n, (at, c)) in text.char_indices().enumerate() {
@@ -371,6 +454,8 @@ impl Setter<'_> {
         let prep = Prepared {
             text,
             faces,
+            raises,
+            links,
             char_index,
             gaps: script_gaps(text),
             size: style.size,
@@ -702,8 +787,9 @@ fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
         gid: g.gid,
         x: x + g.x_offset,
         y: g.y_offset,
-        size,
+        size: size * g.scale,
         text: g.text.clone(),
+        link: g.link,
     });
 }
 
@@ -794,11 +880,11 @@ mod tests {
     fn windowed_is_whole(text: &str, lang: &str, width: f32, window: usize) {
         with_setter(|setter| {
             let style = body(lang, lang != "zh");
-            let (whole, _) = setter.set_whole(text, &style, width, 0);
+            let (whole, _) = setter.set_whole(text, (&[], 0), &style, width, 0);
             let mut windowed = Vec::new();
             let mut runs = 0;
             setter
-                .set_windowed(text, &style, width, window, &mut |_, run| {
+                .set_windowed(text, &[], &style, width, window, &mut |_, run| {
                     runs += 1;
                     windowed.extend(run);
                     Ok(())

@@ -50,6 +50,8 @@ pub struct PdfPages {
     faces: BTreeMap<FaceId, FaceUse>,
     /// The deflated content stream of each page.
     contents: Vec<Vec<u8>>,
+    /// The links of each page (most pages have none).
+    links: Vec<Vec<crate::layout::LinkArea>>,
     /// One deflate state for every page: a fresh one a page (a quarter of a
     /// megabyte) would fragment the heap between the pages kept.
     deflater: flate2::Compress,
@@ -60,6 +62,7 @@ impl Default for PdfPages {
         PdfPages {
             faces: BTreeMap::new(),
             contents: Vec::new(),
+            links: Vec::new(),
             deflater: flate2::Compress::new(flate2::Compression::default(), true),
         }
     }
@@ -111,6 +114,7 @@ impl PdfPages {
         let content = self.page_content(book, page)?;
         let deflated = deflate(&mut self.deflater, &content)?;
         self.contents.push(deflated);
+        self.links.push(page.links.clone());
         Ok(())
     }
 
@@ -212,11 +216,12 @@ impl PdfPages {
             Object::Real(edition.height),
         ]);
         let mut kids = Vec::with_capacity(self.contents.len());
-        for content in std::mem::take(&mut self.contents) {
+        let links = std::mem::take(&mut self.links);
+        for (content, links) in std::mem::take(&mut self.contents).into_iter().zip(links) {
             let mut stream_dict = Dictionary::new();
             stream_dict.set("Filter", "FlateDecode");
             let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
-            let page = Dictionary::from_iter(vec![
+            let mut page = Dictionary::from_iter(vec![
                 ("Type", Object::Name(b"Page".to_vec())),
                 ("Parent", Object::Reference(pages_id)),
                 ("MediaBox", page_box.clone()),
@@ -225,6 +230,13 @@ impl PdfPages {
                 ("Resources", Object::Reference(resources_id)),
                 ("Contents", Object::Reference(contents)),
             ]);
+            if !links.is_empty() {
+                let annotations = links
+                    .iter()
+                    .map(|link| Object::Reference(lo.add_object(link_annotation(link))))
+                    .collect();
+                page.set("Annots", Object::Array(annotations));
+            }
             kids.push(Object::Reference(lo.add_object(page)));
         }
         let pages = lo
@@ -239,6 +251,38 @@ impl PdfPages {
         compress_streams(&mut lo, &mut self.deflater)?;
         save_with_identifier(&mut lo)
     }
+}
+
+/// A link annotation: the box around the link's text, leading to its URI
+/// (non-ASCII bytes percent-encoded, as a URI's must be), with no border.
+fn link_annotation(link: &crate::layout::LinkArea) -> Dictionary {
+    let (x1, y1, x2, y2) = link.rect;
+    let mut uri = String::new();
+    for byte in link.target.bytes() {
+        if byte.is_ascii_graphic() {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    let action = Dictionary::from_iter(vec![
+        ("S", Object::Name(b"URI".to_vec())),
+        (
+            "URI",
+            Object::String(uri.into_bytes(), StringFormat::Literal),
+        ),
+    ]);
+    Dictionary::from_iter(vec![
+        ("Type", Object::Name(b"Annot".to_vec())),
+        ("Subtype", Object::Name(b"Link".to_vec())),
+        (
+            "Rect",
+            Object::Array([x1, y1, x2, y2].map(|v| Object::Real(round(v))).to_vec()),
+        ),
+        ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
+        ("F", Object::Integer(4)),
+        ("A", Object::Dictionary(action)),
+    ])
 }
 
 /// printpdf's document of the fonts: each face subset to the glyphs used,

@@ -40,18 +40,32 @@ def deobfuscate(data, key):
     return bytes(out)
 
 
-def label(fmt, text, n):
+def roman(n):
+    out = ""
+    for value, numeral in [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]:
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def label(fmt, text, n, ilvl):
     if fmt == "decimal":
         value = str(n)
     elif fmt == "lowerLetter":
         value = chr(ord("a") + n - 1)
     elif fmt == "upperLetter":
         value = chr(ord("A") + n - 1)
+    elif fmt == "lowerRoman":
+        value = roman(n)
+    elif fmt == "upperRoman":
+        value = roman(n).upper()
     elif fmt == "bullet":
         return text
     else:
         value = "?" + fmt
-    return text.replace("%1", value)
+    return text.replace("%" + str(ilvl + 1), value)
 
 
 def check(path):
@@ -65,19 +79,24 @@ def check(path):
         part = document.part.numbering_part.element
         abstract = {}
         for a in part.findall(qn("w:abstractNum")):
-            lvl = [l for l in a.findall(qn("w:lvl")) if l.get(qn("w:ilvl")) == "0"][0]
-            abstract[a.get(qn("w:abstractNumId"))] = (
-                lvl.find(qn("w:numFmt")).get(qn("w:val")),
-                lvl.find(qn("w:lvlText")).get(qn("w:val")),
-                int(lvl.find(qn("w:start")).get(qn("w:val"))),
-            )
+            abstract[a.get(qn("w:abstractNumId"))] = {
+                lvl.get(qn("w:ilvl")): (
+                    lvl.find(qn("w:numFmt")).get(qn("w:val")),
+                    lvl.find(qn("w:lvlText")).get(qn("w:val")),
+                    int(lvl.find(qn("w:start")).get(qn("w:val"))),
+                )
+                for lvl in a.findall(qn("w:lvl"))
+            }
         for num in part.findall(qn("w:num")):
-            fmt, text, start = abstract[num.find(qn("w:abstractNumId")).get(qn("w:val"))]
+            levels = dict(abstract[num.find(qn("w:abstractNumId")).get(qn("w:val"))])
             for override in num.findall(qn("w:lvlOverride")):
                 so = override.find(qn("w:startOverride"))
-                if so is not None and override.get(qn("w:ilvl")) == "0":
-                    start = int(so.get(qn("w:val")))
-            numbering[num.get(qn("w:numId"))] = [fmt, text, start, 0]
+                ilvl = override.get(qn("w:ilvl"))
+                if so is not None and ilvl in levels:
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, int(so.get(qn("w:val"))))
+            # Items counted per level of each instance.
+            numbering[num.get(qn("w:numId"))] = [levels, {}]
     except (NotImplementedError, KeyError, AttributeError, IndexError):
         pass
 
@@ -86,12 +105,17 @@ def check(path):
         entry = {"style": p.style.name if p.style is not None else None, "text": p.text}
         ppr = p._p.pPr
         num_id = None
+        ilvl = "0"
         if ppr is not None and ppr.numPr is not None and ppr.numPr.numId is not None:
             num_id = str(ppr.numPr.numId.val)
-        if num_id in numbering:
-            fmt, text, start, count = numbering[num_id]
-            numbering[num_id][3] = count + 1
-            entry["label"] = label(fmt, text, start + count)
+            if ppr.numPr.ilvl is not None:
+                ilvl = str(ppr.numPr.ilvl.val)
+        if num_id in numbering and ilvl in numbering[num_id][0]:
+            levels, counts = numbering[num_id]
+            fmt, text, start = levels[ilvl]
+            count = counts.get(ilvl, 0)
+            counts[ilvl] = count + 1
+            entry["label"] = label(fmt, text, start + count, int(ilvl))
         explicit = p._p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
         entry["style_id"] = explicit.get(qn("w:val")) if explicit is not None else None
         paragraphs.append(entry)

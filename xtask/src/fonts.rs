@@ -25,6 +25,7 @@ struct FontFile {
 }
 
 const NOTO_DEB: Origin = Origin::Deb("fonts-noto-core");
+const NOTO_MONO_DEB: Origin = Origin::Deb("fonts-noto-mono");
 const SERIF_SC: Origin = Origin::Npm("@expo-google-fonts/noto-serif-sc", "0.4.3");
 const SANS_SC: Origin = Origin::Npm("@expo-google-fonts/noto-sans-sc", "0.4.3");
 
@@ -40,6 +41,18 @@ const FILES: &[FontFile] = &[
         origin: NOTO_DEB,
         inner: "usr/share/fonts/truetype/noto/NotoSerif-Italic.ttf",
         sha256: "bc25600aa27cd409e1e5b3d86340df3a329bb860fcfbe57a03a95070b229e1b0",
+    },
+    FontFile {
+        name: "NotoSerif-BoldItalic.ttf",
+        origin: NOTO_DEB,
+        inner: "usr/share/fonts/truetype/noto/NotoSerif-BoldItalic.ttf",
+        sha256: "78a6d685e5690b7dcda0f336b689193afc03b6bab5cf18fc1a9ecc3aa0600059",
+    },
+    FontFile {
+        name: "NotoSansMono-Regular.ttf",
+        origin: NOTO_MONO_DEB,
+        inner: "usr/share/fonts/truetype/noto/NotoSansMono-Regular.ttf",
+        sha256: "6b692c4b6d15ccf59f1c1fe8d11cb8a92f51960f3e9f1f523781755a3af7e29f",
     },
     FontFile {
         name: "NotoSerif-Bold.ttf",
@@ -73,6 +86,11 @@ const LICENCES: &[(&str, Origin, &str)] = &[
         "LICENSE-Noto-debian-copyright.txt",
         NOTO_DEB,
         "usr/share/doc/fonts-noto-core/copyright",
+    ),
+    (
+        "LICENSE-NotoMono-debian-copyright.txt",
+        NOTO_MONO_DEB,
+        "usr/share/doc/fonts-noto-mono/copyright",
     ),
     ("LICENSE-NotoSerifSC.txt", SERIF_SC, "package/LICENSE_FONT"),
     ("LICENSE-NotoSansSC.txt", SANS_SC, "package/LICENSE_FONT"),

@@ -13,6 +13,7 @@
 //! - `fuzz`: offprint on hostile files and seeded mutants of the fixtures,
 //!   failing on any crash, hang, leftover file or invalid edition.
 //! - `picture`: the README's picture of two edition pages, `docs/edition-pages.png`.
+//! - `schema`: the JSON Schema of the model, `docs/offprint-document.schema.json`.
 //! - `validate`: checks every PDF edition with qpdf and poppler, and every
 //!   DOCX edition with python-docx and LibreOffice, and every EPUB edition
 //!   with epubcheck and headless Chromium.
@@ -28,6 +29,7 @@ mod fuzz;
 mod memory_bench;
 mod pages_bench;
 mod picture;
+mod schema;
 mod validate;
 mod validate_epub;
 mod xml_parts;
@@ -45,9 +47,10 @@ fn main() -> ExitCode {
         Some("fonts") => fonts::run_task(std::env::args().skip(2)),
         Some("fuzz") => fuzz::run(std::env::args().skip(2)),
         Some("picture") => picture::run(std::env::args().skip(2)),
+        Some("schema") => schema::run(std::env::args().skip(2)),
         Some("validate") => validate::run(std::env::args().skip(2)),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus; time against pages [batch, pdf, memory, pages: only that part] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      the release archive: binary, completions, man pages, licences, in target/dist/ [--out DIR] [--binary FILE] [--fast]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  fuzz      offprint on hostile files and seeded mutants of the fixtures; fails on any crash, hang, leftover or invalid edition [--seconds N] [--seed S] [--keep DIR]\n  picture   the README's picture of two edition pages, docs/edition-pages.png (needs pdftoppm)\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
+            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  bad       (re)generate the bad-input corpus in fixtures/bad/ (needs qpdf)\n  bench     cleaning throughput; extract+clean against pdftotext; the brief's five PDF, DOCX and EPUB editions; a batch of 50 copies of the corpus; time against pages [batch, pdf, memory, pages: only that part] (release build)\n  cmaps     CID → Unicode tables for Adobe's CJK collections from poppler-data's CMaps [--check: compare only]\n  dist      the release archive: binary, completions, man pages, licences, in target/dist/ [--out DIR] [--binary FILE] [--fast]\n  eval      score offprint against the corpus [--offprint-input pdf|txt] [--json PATH] [--check]\n  fonts     fetch the bundled fonts again and check their SHA-256 [--check: offline, files only]\n  fuzz      offprint on hostile files and seeded mutants of the fixtures; fails on any crash, hang, leftover or invalid edition [--seconds N] [--seed S] [--keep DIR]\n  picture   the README's picture of two edition pages, docs/edition-pages.png (needs pdftoppm)\n  schema    the JSON Schema of the model, docs/offprint-document.schema.json, from its types [--check: compare only]\n  validate  check every PDF edition (qpdf, pdffonts, pdftotext), DOCX edition (python-docx; LibreOffice with no CJK font) and EPUB edition (epubcheck; Chromium with no CJK font); images in target/validate");
             return ExitCode::from(2);
         }
     };

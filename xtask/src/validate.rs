@@ -33,6 +33,8 @@
 //! the system (see [`crate::validate_epub`]).
 
 mod docx;
+mod pandoc;
+pub(crate) mod text;
 
 use crate::eval::metrics::{align, distance};
 use serde_json::Value;
@@ -136,11 +138,19 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         return Err("LibreOffice is missing: apt-get install -y libreoffice-writer-nogui".into());
     }
     crate::validate_epub::check_tools()?;
+    if Command::new("pandoc").arg("--version").output().is_err() {
+        return Err("pandoc is missing: apt-get install -y pandoc".into());
+    }
     let offprint = crate::eval::build_offprint(&root)?;
     let out = root.join("target/validate");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let mut inputs = vec![root.join("fixtures/brief/brief.extracted.txt")];
+    // The brief, a Markdown document with every construct of the model, and
+    // the corpus's LibreOffice PDFs.
+    let mut inputs = vec![
+        root.join("fixtures/brief/brief.extracted.txt"),
+        root.join("fixtures/markdown/constructs.expected.md"),
+    ];
     let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/corpus"))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -161,7 +171,7 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         let output = Command::new(&offprint)
             .arg("convert")
             .arg(input)
-            .args(["--to", "pdf,docx,epub,json", "--edition", "all", "--out"])
+            .args(["--to", "pdf,docx,epub,json,md", "--edition", "all", "--out"])
             .arg(&dir)
             .env("SOURCE_DATE_EPOCH", "1720051200")
             .output()
@@ -283,12 +293,94 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
         out.join("epub-zh-section.png").display(),
         out.join("epub-zh-section-no-embedded-fonts.png").display()
     );
-    let failed = failed + epub_failed + usize::from(rendering.is_err());
+    let invalid = schema_problems(&root, &out)?;
+    for problem in &invalid {
+        println!("JSON Schema: {problem}");
+    }
+    let misread = pandoc_problems(&out)?;
+    for problem in &misread {
+        println!("pandoc: {problem}");
+    }
+    let failed =
+        failed + epub_failed + usize::from(rendering.is_err()) + invalid.len() + misread.len();
     if failed > 0 {
         Err(format!("{failed} check(s) failed validation"))
     } else {
         Ok(())
     }
+}
+
+/// Every Markdown export under `out` read by pandoc and compared with the
+/// model it was written from (its JSON export): a line per export that pandoc
+/// reads to another structure.
+fn pandoc_problems(out: &Path) -> Result<Vec<String>, String> {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(out)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for dir in dirs {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| e.to_string())?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        files.sort();
+        for md in files {
+            let model = text::read_model(&md.with_extension("json"))?;
+            checked += 1;
+            if let Some(difference) = pandoc::difference(&md, &model)? {
+                problems.push(format!("{}: {difference}", md.display()));
+            }
+        }
+    }
+    println!("pandoc: {checked} Markdown export(s) read to the model's structure or not");
+    Ok(problems)
+}
+
+/// Every JSON export under `out` checked against the model's JSON Schema
+/// (`docs/offprint-document.schema.json`) by Python's `jsonschema`: a line
+/// per export that does not validate.
+fn schema_problems(root: &Path, out: &Path) -> Result<Vec<String>, String> {
+    let mut exports = Vec::new();
+    for dir in std::fs::read_dir(out).map_err(|e| e.to_string())?.flatten() {
+        for file in std::fs::read_dir(dir.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = file.path();
+            if path.extension().is_some_and(|e| e == "json")
+                && !path.ends_with(".offprint-manifest.json")
+            {
+                exports.push(path);
+            }
+        }
+    }
+    exports.sort();
+    const SCRIPT: &str = "import json, sys\nfrom jsonschema import Draft202012Validator\nschema = json.load(open(sys.argv[1]))\nvalidator = Draft202012Validator(schema)\nfor path in sys.argv[2:]:\n    for error in validator.iter_errors(json.load(open(path))):\n        print(f'{path}: {error.json_path}: {error.message[:200]}')\n";
+    let output = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .arg(crate::schema::path(root))
+        .args(&exports)
+        .output()
+        .map_err(|e| format!("cannot run python3: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "the JSON Schema check failed (pip install jsonschema): {}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    println!("JSON Schema: {} export(s) checked", exports.len());
+    Ok(String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect())
 }
 
 /// The accuracy of `got` against `expected`: 1 − edit distance / longer length.
@@ -348,9 +440,8 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
     }
     let got = normalise(&join_lines(&extracted));
 
-    let json_path = pdf.with_extension("json");
-    let json = read_json(&json_path)?;
-    let expected = normalise(&join_lines(&expected_text(&json)));
+    let model = text::read_model(&pdf.with_extension("json"))?;
+    let expected = normalise(&join_lines(&text::expected_text(&model, text::Reader::Pdf)));
     let accuracy = accuracy(&expected, &got);
     if accuracy < MIN_ACCURACY {
         problems.push(format!("text accuracy {accuracy:.4} < {MIN_ACCURACY}"));
@@ -410,25 +501,6 @@ fn pdf_text(pdf: &Path, problems: &mut Vec<String>) -> Result<(usize, String), S
 fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?)
         .map_err(|e| format!("{}: {e}", path.display()))
-}
-
-/// The text a reader of the edition should see, one line per block: a
-/// document with a title opens with it, then its authors and date; list
-/// items with their marker.
-fn expected_text(json: &Value) -> String {
-    let mut expected = crate::validate_epub::title_block(json);
-    for section in json["sections"].as_array().into_iter().flatten() {
-        for block in section["blocks"].as_array().into_iter().flatten() {
-            if let Some(marker) = block["marker"].as_str() {
-                expected.push_str(marker);
-                expected.push(' ');
-            }
-            expected.push_str(block["text"].as_str().unwrap_or(""));
-            // Blocks are joined as lines are (tight between CJK characters).
-            expected.push('\n');
-        }
-    }
-    expected
 }
 
 /// East Asian wide characters (the Han, kana and CJK punctuation blocks).

@@ -205,7 +205,14 @@ pub fn body_text(xhtml: &str) -> String {
             .collect();
         let block = matches!(
             name.as_str(),
-            "p" | "h1"
+            "p" | "pre"
+                | "blockquote"
+                | "aside"
+                | "table"
+                | "tr"
+                | "th"
+                | "td"
+                | "h1"
                 | "h2"
                 | "h3"
                 | "h4"
@@ -235,41 +242,6 @@ fn root_lang(xhtml: &str) -> (Option<String>, Option<String>) {
         return (None, None);
     };
     (attr(html, "lang"), attr(html, "xml:lang"))
-}
-
-/// The title block an edition with a title opens with: the title, then its
-/// authors and date on one line. Empty without a title.
-pub fn title_block(json: &Value) -> String {
-    let mut expected = String::new();
-    if let Some(title) = json["meta"]["title"].as_str() {
-        expected.push_str(title);
-        expected.push('\n');
-        let mut byline: Vec<&str> = json["meta"]["authors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        byline.extend(json["meta"]["date"].as_str());
-        if !byline.is_empty() {
-            expected.push_str(&byline.join(" · "));
-            expected.push('\n');
-        }
-    }
-    expected
-}
-
-/// The model's text of an edition, as a reader of the EPUB gets it: the
-/// title block, then every block's text (list numbers come from `<ol>`).
-pub fn expected_text(json: &Value) -> String {
-    let mut expected = title_block(json);
-    for section in json["sections"].as_array().into_iter().flatten() {
-        for block in section["blocks"].as_array().into_iter().flatten() {
-            expected.push_str(block["text"].as_str().unwrap_or(""));
-            expected.push('\n');
-        }
-    }
-    expected
 }
 
 /// One `@font-face`: its family and the package path of its file.
@@ -496,7 +468,10 @@ pub fn check(epub: &Path, json: &Value) -> Result<Checked, String> {
         .collect::<Vec<_>>()
         .join("\n");
     let got = crate::validate::normalise(&crate::validate::join_lines(&got_raw));
-    let expected = crate::validate::normalise(&crate::validate::join_lines(&expected_text(json)));
+    let model = offprint::export::json::from_json(&json.to_string())?;
+    let expected = crate::validate::normalise(&crate::validate::join_lines(
+        &crate::validate::text::expected_text(&model, crate::validate::text::Reader::Epub),
+    ));
     let accuracy = crate::validate::accuracy(&expected, &got);
     if got != expected {
         problems.push(format!(

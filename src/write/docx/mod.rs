@@ -23,21 +23,20 @@
 //! What docx-rs cannot say — core properties, `w:lang`, embedded fonts,
 //! deterministic ids and compression — [`package`] adds to its package.
 
+mod content;
 pub mod package;
 
 use crate::edition::Edition;
 use crate::fonts::script::{class_of, is_east_asian_lang, Class};
 use crate::fonts::subset::{installable, NotEmbeddable};
-use crate::fonts::{FaceId, FontBook, Role};
+use crate::fonts::{FaceId, FontBook, Marks, Role};
 use crate::layout::Paper;
-use crate::model::{BlockKind, Document};
+use crate::model::{plain_text, BlockKind, Document};
 use crate::write::WriteOptions;
 use docx_rs::{
-    AbstractNumbering, AlignmentType, Docx, FieldCharType, Footer, Header, Hyperlink,
-    HyperlinkType, IndentLevel, InstrPAGEREF, InstrText, InstrToC, Level, LevelJc, LevelOverride,
-    LevelText, LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId, PageMargin,
-    PageNum, Paragraph, Run, RunFonts, SpecialIndentType, Start, Style, StyleType, Tab,
-    TabLeaderType, TabValueType,
+    AlignmentType, Docx, FieldCharType, Footer, Header, Hyperlink, HyperlinkType, InstrPAGEREF,
+    InstrText, InstrToC, LineSpacing, LineSpacingType, PageMargin, PageNum, Paragraph, Run,
+    RunFonts, Style, StyleType, Tab, TabLeaderType, TabValueType,
 };
 use package::{CoreProperties, EmbeddedFace, EmbeddedFont, Lang, PackageParts};
 use std::collections::{BTreeMap, BTreeSet};
@@ -51,20 +50,9 @@ pub struct Locales {
 
 impl Default for Locales {
     fn default() -> Self {
-        let map = [
-            ("en", "en-GB"),
-            ("fr", "fr-FR"),
-            ("es", "es-ES"),
-            ("zh", "zh-CN"),
-            ("de", "de-DE"),
-            ("it", "it-IT"),
-            ("pt", "pt-PT"),
-            ("ja", "ja-JP"),
-            ("ko", "ko-KR"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        let map = crate::lang::default_regions()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Locales { map }
     }
 }
@@ -144,52 +132,6 @@ fn toc_style(level: u8) -> String {
     format!("TOC{}", level.clamp(1, 3))
 }
 
-/// The heading "Contents" in the edition's language.
-fn contents_label(lang: &str) -> &'static str {
-    match lang.split('-').next().unwrap_or(lang) {
-        "fr" => "Table des matières",
-        "es" => "Índice",
-        "zh" => "目录",
-        "de" => "Inhalt",
-        _ => "Contents",
-    }
-}
-
-/// How a list marker is numbered: Word's number format and level text.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct ListFormat {
-    /// `decimal`, `lowerLetter` or `bullet`.
-    format: &'static str,
-    /// `%1.`, `%1)`, or the bullet itself.
-    text: String,
-}
-
-/// Reads a model marker (`3.`, `b)`, `•`) into its format and ordinal.
-fn list_format(marker: &str) -> (ListFormat, Option<u32>) {
-    let parsed = crate::clean::lists::parse_marker(&format!("{marker} x"));
-    match parsed {
-        Some(m) if m.text == marker && m.ordinal.is_some() => {
-            let numeric = marker.starts_with(|c: char| c.is_ascii_digit());
-            let close = if marker.ends_with(')') { ")" } else { "." };
-            (
-                ListFormat {
-                    format: if numeric { "decimal" } else { "lowerLetter" },
-                    text: format!("%1{close}"),
-                },
-                m.ordinal,
-            )
-        }
-        // A bullet, or a marker that is no number: shown as written.
-        _ => (
-            ListFormat {
-                format: "bullet",
-                text: marker.to_string(),
-            },
-            None,
-        ),
-    }
-}
-
 /// The faces of the styles: Latin and CJK, for body and headings.
 struct StyleFaces {
     body: (Option<FaceId>, Option<FaceId>),
@@ -216,6 +158,17 @@ struct Builder<'a> {
     /// The language of each body paragraph, in document order.
     langs: Vec<Lang>,
     docx: Docx,
+    /// The document's notes, and the footnote number of each written so far.
+    notes: &'a [crate::model::Note],
+    footnotes: BTreeMap<String, usize>,
+    /// Writing a footnote's text (which cannot hold another).
+    in_note: bool,
+    numbering: content::ListNumbering,
+    heading_levels: BTreeSet<u8>,
+    heading_count: usize,
+    has_toc: bool,
+    /// The next body paragraph starts a page (the text after the contents).
+    page_break_pending: bool,
 }
 
 impl Builder<'_> {
@@ -251,10 +204,17 @@ impl Builder<'_> {
         }
     }
 
-    /// The runs of `text` set in `role` in language `lang`: one run, or
-    /// more where a character falls back to a face the style does not
-    /// name (that run names it). Records the characters of each face.
+    /// The runs of `text` set in `role` in language `lang`.
     fn runs(&mut self, text: &str, role: Role, lang: &str) -> Vec<Run> {
+        self.runs_marked(text, role, Marks::NONE, lang)
+    }
+
+    /// The runs of `text` set in `role`, marked up by `marks`, in language
+    /// `lang`: one run, or more where a character falls back to a family the
+    /// style does not name (that run names it; code names the monospaced
+    /// one). Italic and bold are run properties, which Word sets in the
+    /// family's italic and bold faces. Records the characters of each face.
+    fn runs_marked(&mut self, text: &str, role: Role, marks: Marks, lang: &str) -> Vec<Run> {
         let east_asian = is_east_asian_lang(lang);
         let (latin, cjk) = self.faces.of(role);
         let mut segments: Vec<(Option<FaceId>, String)> = Vec::new();
@@ -264,10 +224,12 @@ impl Builder<'_> {
                 Class::Latin => latin,
                 Class::Cjk => cjk,
             };
-            let explicit = match self.book.face_for(role, class, c) {
+            let explicit = match self.book.face_marked(role, class, marks, c) {
                 Ok(face) => {
                     self.used.entry(face).or_default().insert(c);
-                    (Some(face) != primary).then_some(face)
+                    let family = &self.book.face(face).family;
+                    let styled = primary.map(|p| &self.book.face(p).family);
+                    (Some(family) != styled).then_some(face)
                 }
                 Err(u) => {
                     if !c.is_whitespace() && !c.is_control() {
@@ -277,10 +239,13 @@ impl Builder<'_> {
                 }
             };
             // A reader may set neutral characters of Chinese text (digits,
-            // punctuation, spaces) in the CJK face: it has them too.
+            // punctuation, spaces, `·`) in the CJK face or in the Latin one
+            // (LibreOffice takes `·` for Latin): both have them.
             if east_asian {
-                if let Some(face) = cjk.filter(|&f| self.book.face(f).covers(c)) {
-                    self.used.entry(face).or_default().insert(c);
+                for face in [cjk, latin].into_iter().flatten() {
+                    if self.book.face(face).covers(c) {
+                        self.used.entry(face).or_default().insert(c);
+                    }
                 }
             }
             match segments.last_mut() {
@@ -292,16 +257,15 @@ impl Builder<'_> {
             .into_iter()
             .map(|(face, text)| {
                 let mut run = Run::new().add_text(text);
+                if marks.italic {
+                    run = run.italic();
+                }
+                if marks.bold {
+                    run = run.bold();
+                }
                 let mut fonts = None;
                 if let Some(face) = face {
-                    let name = self.book.face(face).family.clone();
-                    fonts = Some(
-                        RunFonts::new()
-                            .ascii(&name)
-                            .hi_ansi(&name)
-                            .east_asia(&name)
-                            .cs(&name),
-                    );
+                    fonts = Some(content::one_family(&self.book.face(face).family));
                 }
                 if east_asian {
                     fonts = Some(fonts.unwrap_or_default().hint("eastAsia"));
@@ -312,6 +276,15 @@ impl Builder<'_> {
                 run
             })
             .collect()
+    }
+
+    /// Adds a paragraph of the text in `lang`: the first after the contents
+    /// starts a page.
+    fn push_body(&mut self, mut paragraph: Paragraph, lang: &str) {
+        if std::mem::take(&mut self.page_break_pending) {
+            paragraph = paragraph.page_break_before(true);
+        }
+        self.push(paragraph, lang);
     }
 
     /// Adds a body paragraph in `lang`.
@@ -412,21 +385,34 @@ pub fn write_docx(
         uncovered: BTreeSet::new(),
         langs: Vec::new(),
         docx: Docx::new(),
+        notes: &document.notes,
+        footnotes: BTreeMap::new(),
+        in_note: false,
+        numbering: content::ListNumbering::default(),
+        heading_levels: BTreeSet::new(),
+        heading_count: 0,
+        has_toc: false,
+        page_break_pending: false,
     };
 
     // The title block.
     if let Some(title) = &document.meta.title {
-        let runs = b.runs(title, Role::Heading, &first_lang);
+        // In the language detected in it (a Latin title over Chinese text is
+        // not set in the CJK face), as the EPUB's title is.
+        let title_lang = crate::clean::sections::LanguageDetector::default()
+            .detect(title)
+            .unwrap_or_else(|| first_lang.clone());
+        let runs = b.runs(title, Role::Heading, &title_lang);
         let p = runs
             .into_iter()
             .fold(Paragraph::new().style(TITLE), Paragraph::add_run);
-        b.push(p, &first_lang);
+        b.push(p, &title_lang);
         if let Some(byline) = document.meta.byline() {
-            let runs = b.runs(&byline, Role::Body, &first_lang);
+            let runs = b.runs(&byline, Role::Body, &title_lang);
             let p = runs
                 .into_iter()
                 .fold(Paragraph::new().style(SUBTITLE), Paragraph::add_run);
-            b.push(p, &first_lang);
+            b.push(p, &title_lang);
         }
     }
 
@@ -435,12 +421,12 @@ pub fn write_docx(
     if options.toc {
         for section in &document.sections {
             for block in &section.blocks {
-                if let BlockKind::Heading { level, text } = &block.kind {
+                if let BlockKind::Heading { level, content } = &block.kind {
                     let n = toc.len();
                     toc.push(TocEntry {
                         level: (*level).clamp(1, 3),
-                        text: text.clone(),
-                        lang: block_lang(&block.lang, &section.lang),
+                        text: plain_text(content).into_owned(),
+                        lang: section.lang_of(block).to_string(),
                         bookmark: format!("_Toc{:08}", n + 1),
                         page: toc_pages.get(n).map(|p| p + 1),
                     });
@@ -450,7 +436,7 @@ pub fn write_docx(
     }
     let has_toc = !toc.is_empty();
     if has_toc {
-        let label = contents_label(&edition_lang);
+        let label = crate::lang::contents_word(&edition_lang);
         let runs = b.runs(label, Role::Heading, &edition_lang);
         let p = runs
             .into_iter()
@@ -493,84 +479,10 @@ pub fn write_docx(
     }
 
     // The sections.
-    let mut numbering = ListNumbering::default();
-    let mut heading_levels = BTreeSet::new();
-    let mut heading_count = 0usize;
-    let mut first_block = true;
+    b.has_toc = has_toc;
+    b.page_break_pending = has_toc;
     for section in &document.sections {
-        let mut previous_item: Option<(ListFormat, Option<u32>)> = None;
-        for block in &section.blocks {
-            let lang = block_lang(&block.lang, &section.lang);
-            let mut p = match &block.kind {
-                BlockKind::Heading { level, text } => {
-                    let level = (*level).clamp(1, 3);
-                    heading_levels.insert(level);
-                    let runs = b.runs(text, Role::Heading, &lang);
-                    let mut p = Paragraph::new().style(&heading_style(level));
-                    if has_toc {
-                        heading_count += 1;
-                        let name = format!("_Toc{heading_count:08}");
-                        p = p.add_bookmark_start(heading_count, name);
-                        p = runs.into_iter().fold(p, Paragraph::add_run);
-                        p.add_bookmark_end(heading_count)
-                    } else {
-                        runs.into_iter().fold(p, Paragraph::add_run)
-                    }
-                }
-                BlockKind::Paragraph { text } => {
-                    let runs = b.runs(text, Role::Body, &lang);
-                    runs.into_iter()
-                        .fold(Paragraph::new().style(NORMAL), Paragraph::add_run)
-                }
-                BlockKind::ListItem { marker, text } => {
-                    let (format, ordinal) = list_format(marker);
-                    let continues = match (&previous_item, ordinal) {
-                        (Some((f, Some(prev))), Some(n)) => *f == format && n == prev + 1,
-                        (Some((f, None)), None) => *f == format,
-                        _ => false,
-                    };
-                    let num = numbering.item(&format, ordinal, continues);
-                    let marker_face = if format.format == "bullet" {
-                        // The bullet is drawn from the paragraph's fonts.
-                        let class = class_of(
-                            marker.chars().next().unwrap_or('•'),
-                            is_east_asian_lang(&lang),
-                        );
-                        b.book
-                            .face_for(Role::Body, class, marker.chars().next().unwrap_or('•'))
-                            .ok()
-                    } else {
-                        b.faces.body.0
-                    };
-                    b.also(
-                        marker_face,
-                        &format!("{marker}0123456789abcdefghijklmnopqrstuvwxyz.)"),
-                    );
-                    previous_item = Some((format.clone(), ordinal));
-                    let style = if format.format == "bullet" {
-                        LIST_BULLET
-                    } else {
-                        LIST_NUMBER
-                    };
-                    let runs = b.runs(text, Role::Body, &lang);
-                    runs.into_iter().fold(
-                        Paragraph::new()
-                            .style(style)
-                            .numbering(NumberingId::new(num), IndentLevel::new(0)),
-                        Paragraph::add_run,
-                    )
-                }
-            };
-            if !matches!(block.kind, BlockKind::ListItem { .. }) {
-                previous_item = None;
-            }
-            if first_block && has_toc {
-                // The text starts on the page after the contents.
-                p = p.page_break_before(true);
-            }
-            first_block = false;
-            b.push(p, &lang);
-        }
+        b.body_blocks(&section.blocks, &section.lang);
     }
 
     // Automatic hyphenation may add hyphens; a space is everywhere.
@@ -579,13 +491,7 @@ pub fn write_docx(
     b.also(b.faces.body.1, " ");
     b.also(b.faces.heading.1, " ");
 
-    let styles = b.styles(
-        &heading_levels,
-        numbering.has(true),
-        numbering.has(false),
-        has_toc,
-        options.paper,
-    );
+    let styles = b.styles(has_toc, options.paper);
     let (width, height) = options.paper.size();
     let margins = crate::layout::Design::new(options.paper);
     let header = running_header(&mut b, document, &first_lang);
@@ -612,7 +518,7 @@ pub fn write_docx(
     for style in styles {
         docx = docx.add_style(style);
     }
-    docx = numbering.add_to(docx);
+    docx = b.numbering.add_to(docx);
     docx = docx
         .default_fonts(b.style_fonts(Role::Body))
         .default_size(21);
@@ -685,108 +591,97 @@ pub fn write_docx(
     })
 }
 
-fn block_lang(block: &str, section: &str) -> String {
-    if block.is_empty() || block == "und" {
-        section.to_string()
-    } else {
-        block.to_string()
-    }
-}
-
-/// The numbering of the lists: one abstract numbering per format, one
-/// numbering instance per list (starting at its first marker's value).
-/// docx-rs always writes an abstract numbering 1 and an instance 1 of its
-/// own, so ours are numbered from 2.
-#[derive(Default)]
-struct ListNumbering {
-    formats: Vec<ListFormat>,
-    /// (index of the format, start) of each instance.
-    instances: Vec<(usize, u32)>,
-}
-
-/// The first id of our abstract numberings and numbering instances.
-const FIRST_NUMBERING_ID: usize = 2;
-
-impl ListNumbering {
-    /// The numbering instance of an item: the current list's if it
-    /// `continues`, else a new one.
-    fn item(&mut self, format: &ListFormat, ordinal: Option<u32>, continues: bool) -> usize {
-        let abstract_id = match self.formats.iter().position(|f| f == format) {
-            Some(k) => k,
-            None => {
-                self.formats.push(format.clone());
-                self.formats.len() - 1
-            }
-        };
-        if !(continues
-            && self
-                .instances
-                .last()
-                .is_some_and(|&(a, _)| a == abstract_id))
-        {
-            self.instances.push((abstract_id, ordinal.unwrap_or(1)));
+impl Builder<'_> {
+    /// The styles of quotations, code, breaks, tables, notes, links and the
+    /// paragraphs that go on inside list items.
+    fn content_styles(
+        &self,
+        design: &crate::layout::Design,
+        spacing: &dyn Fn(f32, f32, f32) -> LineSpacing,
+        half_points: fn(f32) -> usize,
+    ) -> Vec<Style> {
+        let indent = twips(design.hanging_indent);
+        // The monospaced family, when code used it (a style may name only
+        // embedded fonts).
+        let mono = self
+            .used
+            .keys()
+            .map(|&f| self.book.face(f))
+            .find(|f| f.shaper().is_monospaced())
+            .map(|f| content::one_family(&f.family));
+        let mut code = Style::new(content::SOURCE_CODE, StyleType::Paragraph)
+            .name("Source Code")
+            .based_on(NORMAL)
+            .size(half_points(design.body_size * 0.9))
+            .line_spacing(spacing(
+                design.paragraph_space,
+                0.0,
+                design.body_leading * 0.9,
+            ))
+            .align(AlignmentType::Left);
+        if let Some(mono) = mono {
+            code = code.fonts(mono);
         }
-        self.instances.len() - 1 + FIRST_NUMBERING_ID
-    }
-
-    /// Whether any list is numbered (`true`) or bulleted (`false`).
-    fn has(&self, numbered: bool) -> bool {
-        self.formats
-            .iter()
-            .any(|f| (f.format != "bullet") == numbered)
-    }
-
-    fn add_to(&self, mut docx: Docx) -> Docx {
-        let hanging = twips(crate::layout::Design::new(Paper::A4).hanging_indent);
-        for (k, format) in self.formats.iter().enumerate() {
-            let style = if format.format == "bullet" {
-                LIST_BULLET
-            } else {
-                LIST_NUMBER
-            };
-            let level = Level::new(
-                0,
-                Start::new(1),
-                NumberFormat::new(format.format),
-                LevelText::new(crate::xml::without_forbidden(&format.text)),
-                LevelJc::new("left"),
-            )
-            .indent(
-                Some(hanging),
-                Some(SpecialIndentType::Hanging(hanging)),
-                None,
-                None,
-            )
-            .paragraph_style(style);
-            docx = docx.add_abstract_numbering(
-                AbstractNumbering::new(k + FIRST_NUMBERING_ID).add_level(level),
+        // Each names the body's fonts itself: LibreOffice maps Word's built-in
+        // names (footnote text, Quote) to styles of its own, whose fonts it keeps.
+        let body = self.style_fonts(Role::Body);
+        let mut styles = vec![
+            Style::new(content::QUOTE, StyleType::Paragraph)
+                .name("Quote")
+                .based_on(NORMAL)
+                .fonts(body.clone())
+                .indent(Some(indent * 2), None, Some(indent), None),
+            code,
+            Style::new(content::SEPARATOR, StyleType::Paragraph)
+                .name("Separator")
+                .based_on(NORMAL)
+                .fonts(body.clone())
+                .align(AlignmentType::Center),
+            Style::new(content::TABLE_TEXT, StyleType::Paragraph)
+                .name("Table Text")
+                .based_on(NORMAL)
+                .fonts(body.clone())
+                .line_spacing(spacing(1.0, 1.0, design.body_leading))
+                .align(AlignmentType::Left),
+            Style::new(content::FOOTNOTE_TEXT, StyleType::Paragraph)
+                .name("footnote text")
+                .based_on(NORMAL)
+                .fonts(body.clone())
+                .size(half_points(design.body_size * 0.8))
+                .line_spacing(spacing(0.0, 0.0, design.body_leading * 0.8)),
+            {
+                let mut style = Style::new(content::FOOTNOTE_REFERENCE, StyleType::Character)
+                    .name("footnote reference")
+                    .fonts(body.clone());
+                style.run_property = style
+                    .run_property
+                    .vert_align(docx_rs::VertAlignType::SuperScript);
+                style
+            },
+            Style::new(content::HYPERLINK, StyleType::Character)
+                .name("Hyperlink")
+                .color("0563C1")
+                .underline("single"),
+        ];
+        for depth in 1..=(self.numbering.deepest() + 1).min(content::MAX_DEPTH) {
+            styles.push(
+                Style::new(content::list_continue_style(depth), StyleType::Paragraph)
+                    .name(if depth == 1 {
+                        "List Continue".to_string()
+                    } else {
+                        format!("List Continue {depth}")
+                    })
+                    .based_on(NORMAL)
+                    .fonts(body.clone())
+                    .indent(Some(indent * depth as i32), None, None, None),
             );
         }
-        for (k, &(abstract_id, start)) in self.instances.iter().enumerate() {
-            let mut num = Numbering::new(k + FIRST_NUMBERING_ID, abstract_id + FIRST_NUMBERING_ID);
-            if format_is_numbered(&self.formats[abstract_id]) {
-                num = num.add_override(LevelOverride::new(0).start(start as usize));
-            }
-            docx = docx.add_numbering(num);
-        }
-        docx
+        styles
     }
-}
 
-fn format_is_numbered(format: &ListFormat) -> bool {
-    format.format != "bullet"
-}
-
-impl Builder<'_> {
     /// The styles, defined once: sizes, spacing and fonts live here.
-    fn styles(
-        &self,
-        heading_levels: &BTreeSet<u8>,
-        numbered: bool,
-        bulleted: bool,
-        toc: bool,
-        paper: Paper,
-    ) -> Vec<Style> {
+    fn styles(&self, toc: bool, paper: Paper) -> Vec<Style> {
+        let (numbered, bulleted) = (self.numbering.has(true), self.numbering.has(false));
         let design = crate::layout::Design::new(paper);
         let body = self.style_fonts(Role::Body);
         let heading = self.style_fonts(Role::Heading);
@@ -831,7 +726,7 @@ impl Builder<'_> {
                 .line_spacing(spacing(4.0, 12.0, design.body_leading))
                 .align(AlignmentType::Left),
         );
-        let mut levels = heading_levels.clone();
+        let mut levels = self.heading_levels.clone();
         if toc {
             levels.insert(1);
         }
@@ -866,6 +761,7 @@ impl Builder<'_> {
                     .line_spacing(spacing(design.item_space, 0.0, design.body_leading)),
             );
         }
+        styles.extend(self.content_styles(&design, &spacing, half_points));
         // The running header and the footer look alike, as in the PDF.
         for (id, name) in [(HEADER, "header"), (FOOTER, "footer")] {
             styles.push(

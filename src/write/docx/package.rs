@@ -181,6 +181,13 @@ pub fn finish(docx: Vec<u8>, parts: &PackageParts) -> Result<Vec<u8>, String> {
     table.push_str("</w:fonts>");
     rels.push_str("</Relationships>");
 
+    // Hyperlink relationships numbered by their place in the text, not by
+    // docx-rs's process-wide counter.
+    let links = entries
+        .iter()
+        .find(|(name, _)| name == "word/document.xml")
+        .map(|(_, bytes)| hyperlink_ids(&String::from_utf8_lossy(bytes)))
+        .unwrap_or_default();
     let mut para_id = 0u32;
     let mut out: Vec<(String, Vec<u8>)> = Vec::new();
     for (name, bytes) in entries {
@@ -208,6 +215,14 @@ pub fn finish(docx: Vec<u8>, parts: &PackageParts) -> Result<Vec<u8>, String> {
             }
             "word/document.xml" => {
                 let xml = body_langs(&text(bytes)?, &parts.paragraph_langs)?;
+                let xml = header_rows(&renumber_links(&xml, &links));
+                renumber_para_ids(&xml, &mut para_id).into_bytes()
+            }
+            "word/_rels/document.xml.rels" => {
+                link_relationships_in_order(&renumber_links(&text(bytes)?, &links)).into_bytes()
+            }
+            "word/footnotes.xml" => {
+                let xml = footnote_numbers(&text(bytes)?);
                 renumber_para_ids(&xml, &mut para_id).into_bytes()
             }
             other if other.starts_with("word/") && other.ends_with(".xml") => {
@@ -587,6 +602,105 @@ fn body_langs(xml: &str, langs: &[Lang]) -> Result<String, String> {
     String::from_utf8(writer.into_inner()).map_err(xml_error)
 }
 
+/// The ids of docx-rs's hyperlink relationships, in order of first use.
+fn hyperlink_ids(xml: &str) -> Vec<String> {
+    const PREFIX: &str = "\"rIdHyperlink";
+    let mut ids: Vec<String> = Vec::new();
+    let mut rest = xml;
+    while let Some(at) = rest.find(PREFIX) {
+        let after = &rest[at + 1..];
+        let Some(end) = after.find('"') else {
+            break;
+        };
+        let id = &after[..end];
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+        rest = &after[end..];
+    }
+    ids
+}
+
+/// `xml` with the hyperlink ids `ids` renamed `rIdLink1`, `rIdLink2`, … in order.
+fn renumber_links(xml: &str, ids: &[String]) -> String {
+    let mut out = xml.to_string();
+    for (k, id) in ids.iter().enumerate() {
+        out = out.replace(&format!("\"{id}\""), &format!("\"rIdLink{}\"", k + 1));
+    }
+    out
+}
+
+/// The relationships file with the hyperlinks' in the order of their new
+/// numbers (docx-rs orders them by its counter's ids, as strings).
+fn link_relationships_in_order(rels: &str) -> String {
+    const OPEN: &str = "<Relationship ";
+    let Some(first) = rels.find(OPEN) else {
+        return rels.to_string();
+    };
+    let Some(close) = rels.rfind("</Relationships>") else {
+        return rels.to_string();
+    };
+    let mut elements: Vec<&str> = Vec::new();
+    let mut rest = &rels[first..close];
+    while let Some(end) = rest.find("/>") {
+        elements.push(rest[..end + 2].trim());
+        rest = &rest[end + 2..];
+    }
+    let number = |e: &str| -> Option<u32> {
+        let at = e.find("Id=\"rIdLink")? + "Id=\"rIdLink".len();
+        e[at..].split('"').next()?.parse().ok()
+    };
+    let (mut links, others): (Vec<&str>, Vec<&str>) =
+        elements.into_iter().partition(|e| number(e).is_some());
+    links.sort_by_key(|e| number(e));
+    let mut out = rels[..first].to_string();
+    for element in others.into_iter().chain(links) {
+        out.push_str(element);
+    }
+    out.push_str(&rels[close..]);
+    out
+}
+
+/// Table rows marked `w:cantSplit` (the header rows: see `content`) become
+/// header rows, repeated at the top of each page a table runs over.
+fn header_rows(xml: &str) -> String {
+    xml.replace("<w:cantSplit />", "<w:cantSplit /><w:tblHeader />")
+        .replace("<w:cantSplit/>", "<w:cantSplit/><w:tblHeader/>")
+}
+
+/// Each footnote's text opens with its number (`w:footnoteRef`, which Word
+/// fills in) and a space, which docx-rs does not write.
+fn footnote_numbers(xml: &str) -> String {
+    const NUMBER: &str = r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r>"#;
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest = xml;
+    while let Some(at) = rest.find("<w:footnote ") {
+        let note = &rest[at..];
+        let end = note.find("</w:footnote>").unwrap_or(note.len());
+        // After the first paragraph's properties, or its opening tag.
+        let insert = note[..end]
+            .find("</w:pPr>")
+            .map(|k| k + "</w:pPr>".len())
+            .or_else(|| {
+                let p = note[..end].find("<w:p")?;
+                note[p..end].find('>').map(|k| p + k + 1)
+            });
+        match insert {
+            Some(k) => {
+                out.push_str(&rest[..at + k]);
+                out.push_str(NUMBER);
+                rest = &rest[at + k..];
+            }
+            None => {
+                out.push_str(&rest[..at + end]);
+                rest = &rest[at + end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Numbers every `w14:paraId` again, in order, from where `next` stands.
 fn renumber_para_ids(xml: &str, next: &mut u32) -> String {
     const ATTR: &str = "w14:paraId=\"";
@@ -690,6 +804,25 @@ mod tests {
             out.replace("0000002A", "00000001")
         );
         assert_eq!(next, 1);
+    }
+
+    #[test]
+    fn footnotes_open_with_their_number_and_links_are_numbered_in_order() {
+        let notes = r#"<w:footnotes><w:footnote w:id="1"><w:p><w:pPr><w:pStyle w:val="FootnoteText" /></w:pPr><w:r><w:t>A</w:t></w:r></w:p></w:footnote></w:footnotes>"#;
+        let out = footnote_numbers(notes);
+        assert!(out.contains(r#"</w:pPr><w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>"#), "{out}");
+        let body = r#"<w:hyperlink r:id="rIdHyperlink7"/><w:hyperlink r:id="rIdHyperlink12"/><w:hyperlink r:id="rIdHyperlink7"/>"#;
+        let ids = hyperlink_ids(body);
+        assert_eq!(ids, ["rIdHyperlink7", "rIdHyperlink12"]);
+        assert_eq!(
+            renumber_links(body, &ids),
+            r#"<w:hyperlink r:id="rIdLink1"/><w:hyperlink r:id="rIdLink2"/><w:hyperlink r:id="rIdLink1"/>"#
+        );
+        let rels = r#"<Relationships><Relationship Id="rIdLink2" Target="b" /><Relationship Id="rId1" Target="s" /><Relationship Id="rIdLink1" Target="a" /></Relationships>"#;
+        assert_eq!(
+            link_relationships_in_order(rels),
+            r#"<Relationships><Relationship Id="rId1" Target="s" /><Relationship Id="rIdLink1" Target="a" /><Relationship Id="rIdLink2" Target="b" /></Relationships>"#
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The DOCX half of `cargo xtask validate` (see the parent module).
 
-use super::{accuracy, expected_text, join_lines, normalise, pdf_text, read_json, tool, Outcome};
+use super::text::{expected_text, Reader};
+use super::{accuracy, join_lines, normalise, pdf_text, read_json, tool, Outcome};
+use offprint::model::{Block, BlockKind, Document, Inline};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -61,46 +63,95 @@ pub(crate) fn check_all(docxs: &[PathBuf]) -> Result<Vec<Outcome>, String> {
 }
 
 /// A paragraph the model says the edition has: style name, text, label.
-fn expected_paragraphs(json: &Value) -> Vec<(String, String, Option<String>)> {
+type Expected = (String, String, Option<String>);
+
+/// The paragraphs of the edition's body, as python-docx lists them (tables'
+/// paragraphs are not among them; a footnote's first reference shows no text).
+fn expected_paragraphs(document: &Document) -> Vec<Expected> {
     let mut out = Vec::new();
-    if let Some(title) = json["meta"]["title"].as_str() {
-        out.push(("Title".to_string(), title.to_string(), None));
-        let mut byline: Vec<&str> = json["meta"]["authors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
-        byline.extend(json["meta"]["date"].as_str());
-        if !byline.is_empty() {
-            out.push(("Subtitle".into(), byline.join(" · "), None));
+    if let Some(title) = &document.meta.title {
+        out.push(("Title".to_string(), title.clone(), None));
+        if let Some(byline) = document.meta.byline() {
+            out.push(("Subtitle".into(), byline, None));
         }
     }
-    for section in json["sections"].as_array().into_iter().flatten() {
-        for block in section["blocks"].as_array().into_iter().flatten() {
-            let text = block["text"].as_str().unwrap_or("").to_string();
-            let entry = match block["type"].as_str() {
-                Some("heading") => (
-                    format!(
-                        "Heading {}",
-                        block["level"].as_u64().unwrap_or(1).clamp(1, 3)
-                    ),
-                    text,
-                    None,
-                ),
-                Some("list-item") => {
-                    let marker = block["marker"].as_str().unwrap_or("").to_string();
-                    let numbered = marker.starts_with(|c: char| c.is_ascii_alphanumeric());
-                    let style = if numbered {
-                        "List Number"
-                    } else {
-                        "List Bullet"
+    let mut referred = Vec::new();
+    for section in &document.sections {
+        push_paragraphs(&mut out, &section.blocks, (0, false), &mut referred);
+    }
+    out
+}
+
+/// Paragraphs of `blocks` at list depth `depth`, in a quotation or not.
+fn push_paragraphs(
+    out: &mut Vec<Expected>,
+    blocks: &[Block],
+    (depth, quoted): (usize, bool),
+    referred: &mut Vec<String>,
+) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Heading { level, content } => out.push((
+                format!("Heading {}", (*level).clamp(1, 3)),
+                docx_text(content, referred),
+                None,
+            )),
+            BlockKind::Paragraph { content } => {
+                let style = if quoted {
+                    "Quote".to_string()
+                } else if depth > 0 {
+                    match depth {
+                        1 => "List Continue".to_string(),
+                        n => format!("List Continue {n}"),
+                    }
+                } else {
+                    "Normal".to_string()
+                };
+                out.push((style, docx_text(content, referred), None));
+            }
+            BlockKind::List {
+                numbering, items, ..
+            } => {
+                for (k, item) in items.iter().enumerate() {
+                    let (style, marker) = match numbering {
+                        Some(n) => ("List Number", n.marker(k)),
+                        None => ("List Bullet", ["•", "◦", "▪"][depth % 3].to_string()),
                     };
-                    (style.to_string(), text, Some(marker))
+                    let mut rest = item.blocks.as_slice();
+                    let text = match item.blocks.first().map(|b| &b.kind) {
+                        Some(BlockKind::Paragraph { content }) => {
+                            rest = &item.blocks[1..];
+                            docx_text(content, referred)
+                        }
+                        _ => String::new(),
+                    };
+                    out.push((style.to_string(), text, Some(marker)));
+                    push_paragraphs(out, rest, (depth + 1, quoted), referred);
                 }
-                _ => ("Normal".to_string(), text, None),
-            };
-            out.push(entry);
+            }
+            BlockKind::Quote { blocks } => push_paragraphs(out, blocks, (depth, true), referred),
+            BlockKind::CodeBlock { text, .. } => {
+                out.push(("Source Code".to_string(), text.clone(), None))
+            }
+            BlockKind::Table(_) => {}
+            BlockKind::ThematicBreak => out.push(("Separator".into(), "* * *".into(), None)),
+        }
+    }
+}
+
+/// The text python-docx reads of a paragraph of `content`: a note's first
+/// reference is the footnote itself (no text), a later one its number.
+fn docx_text(content: &[Inline], referred: &mut Vec<String>) -> String {
+    let mut out = String::new();
+    for inline in content {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::NoteRef { id } => match referred.iter().position(|r| r == id) {
+                Some(k) => out.push_str(&(k + 1).to_string()),
+                None => referred.push(id.clone()),
+            },
+            Inline::LineBreak => out.push('\n'),
+            other => out.push_str(&docx_text(other.children().unwrap_or_default(), referred)),
         }
     }
     out
@@ -128,7 +179,8 @@ fn check(path: &Path, found: &Value) -> Result<Outcome, String> {
             style != "TOC Heading" && !style.starts_with("toc ")
         })
         .collect();
-    let expected = expected_paragraphs(&json);
+    let model = super::text::read_model(&path.with_extension("json"))?;
+    let expected = expected_paragraphs(&model);
     if body.len() != expected.len() {
         problems.push(format!(
             "{} paragraphs for {} blocks",
@@ -360,8 +412,8 @@ pub(crate) fn rendered_without_cjk_fonts(
 
     let (pages, extracted) = pdf_text(&pdf, &mut problems)?;
     let got = normalise(&join_lines(&extracted));
-    let json = read_json(&docx.with_extension("json"))?;
-    let expected = normalise(&join_lines(&expected_text(&json)));
+    let model = super::text::read_model(&docx.with_extension("json"))?;
+    let expected = normalise(&join_lines(&expected_text(&model, Reader::DocxPrinted)));
     let accuracy = accuracy(&expected, &got);
     if accuracy < MIN_RENDERED_ACCURACY {
         problems.push(format!(
@@ -440,19 +492,14 @@ pub(crate) fn table_of_contents(
             problems.push(format!("the contents show the field code {code:?}"));
         }
     }
-    let json = read_json(&docx.with_extension("json"))?;
+    let model = super::text::read_model(&docx.with_extension("json"))?;
     let mut headings = 0;
-    for block in json["sections"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|s| s["blocks"].as_array().into_iter().flatten())
-        .filter(|b| b["type"] == "heading")
-    {
+    for content in model.blocks().filter_map(|b| match &b.kind {
+        BlockKind::Heading { content, .. } => Some(content),
+        _ => None,
+    }) {
         headings += 1;
-        let text: String = block["text"]
-            .as_str()
-            .unwrap_or("")
+        let text: String = offprint::model::plain_text(content)
             .chars()
             .take(12)
             .collect();

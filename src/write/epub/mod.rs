@@ -23,11 +23,13 @@
 //! `mimetype` first and stored, fixed timestamps, entries in name order. The
 //! same edition gives the same bytes.
 
+mod body;
+
 use crate::edition::Edition;
 use crate::fonts::script::{class_of, is_cjk_letter, is_east_asian_lang, Class};
 use crate::fonts::subset::installable;
-use crate::fonts::{FaceId, FontBook, Role};
-use crate::model::{Block, BlockKind, Document};
+use crate::fonts::{FaceId, FontBook, Marks, Role};
+use crate::model::{plain_text, BlockKind, Document};
 use crate::xml::escape;
 use epub_builder::{
     EpubBuilder, EpubContent, EpubVersion, MetadataOpfV3, ReferenceType, TocElement, ZipLibrary,
@@ -49,35 +51,6 @@ the reading order is the order of the text, and the language of every section an
 passage is declared. Fonts are embedded; reading systems may replace them and resize \
 the text.";
 
-/// The name of a language in that language, for the table of contents.
-pub fn autonym(lang: &str) -> String {
-    match lang.split('-').next().unwrap_or(lang) {
-        "en" => "English".into(),
-        "zh" => "中文".into(),
-        "fr" => "Français".into(),
-        "es" => "Español".into(),
-        "de" => "Deutsch".into(),
-        "ja" => "日本語".into(),
-        "ko" => "한국어".into(),
-        "it" => "Italiano".into(),
-        "pt" => "Português".into(),
-        "ru" => "Русский".into(),
-        _ => crate::layout::language_name(lang),
-    }
-}
-
-/// "Contents" in the language of the navigation document.
-fn contents_name(lang: &str) -> &'static str {
-    match lang.split('-').next().unwrap_or(lang) {
-        "zh" => "目录",
-        "fr" => "Table des matières",
-        "es" => "Índice",
-        "de" => "Inhalt",
-        "ja" => "目次",
-        _ => "Contents",
-    }
-}
-
 fn lang_attrs(lang: &str) -> String {
     let lang = escape(lang);
     format!(" lang=\"{lang}\" xml:lang=\"{lang}\"")
@@ -96,17 +69,26 @@ struct Usage<'a> {
 }
 
 impl Usage<'_> {
-    /// Notes that `text` is set in `role` in language `lang`.
-    fn note(&mut self, text: &str, role: Role, lang: &str) {
+    /// Notes that `text` is set in `role`, marked up by `marks`, in language `lang`.
+    fn note(&mut self, text: &str, role: Role, marks: Marks, lang: &str) {
         let east_asian = is_east_asian_lang(lang);
         for c in text
             .chars()
             .filter(|&c| crate::xml::allowed(c) && !c.is_control())
         {
-            match self.book.face_for(role, class_of(c, east_asian), c) {
+            match self
+                .book
+                .face_marked(role, class_of(c, east_asian), marks, c)
+            {
                 Ok(face) => {
                     self.faces.entry(face).or_default().insert(c);
-                    self.roles.entry(role).or_default().insert(face);
+                    // A marked face is reached through its family's name (see
+                    // `family`), not through the role's stack.
+                    if marks == Marks::NONE
+                        || self.book.face_for(role, class_of(c, east_asian), c) == Ok(face)
+                    {
+                        self.roles.entry(role).or_default().insert(face);
+                    }
                 }
                 Err(u) => {
                     self.uncovered.insert(u.ch);
@@ -118,9 +100,16 @@ impl Usage<'_> {
     /// `text` as XHTML in `role`, inside an element of language `lang`: a
     /// run of Han or kana in Latin text is a `<span>` in `cjk_lang` (or
     /// Japanese when it has kana).
-    fn inline(&mut self, text: &str, role: Role, lang: &str, cjk_lang: &str) -> String {
+    fn inline(
+        &mut self,
+        text: &str,
+        role: Role,
+        marks: Marks,
+        lang: &str,
+        cjk_lang: &str,
+    ) -> String {
         if is_east_asian_lang(lang) || !text.chars().any(is_cjk_letter) {
-            self.note(text, role, lang);
+            self.note(text, role, marks, lang);
             return escape(text);
         }
         let mut out = String::new();
@@ -144,7 +133,7 @@ impl Usage<'_> {
                 if !self.run_langs.iter().any(|l| l == run_lang) {
                     self.run_langs.push(run_lang.to_string());
                 }
-                self.note(&run, role, run_lang);
+                self.note(&run, role, marks, run_lang);
                 out.push_str(&format!(
                     "<span{}>{}</span>",
                     lang_attrs(run_lang),
@@ -155,83 +144,11 @@ impl Usage<'_> {
                     k += 1;
                 }
                 let run: String = chars[start..k].iter().collect();
-                self.note(&run, role, lang);
+                self.note(&run, role, marks, lang);
                 out.push_str(&escape(&run));
             }
         }
         out
-    }
-}
-
-/// How a list item is numbered, from its marker as written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Numbering {
-    Decimal(u32),
-    LowerAlpha(u32),
-    UpperAlpha(u32),
-    Bullet,
-}
-
-impl Numbering {
-    fn of(marker: &str) -> Numbering {
-        let core = marker
-            .trim()
-            .trim_start_matches('(')
-            .trim_end_matches(['.', ')']);
-        if !core.is_empty() && core.len() <= 9 && core.chars().all(|c| c.is_ascii_digit()) {
-            return Numbering::Decimal(core.parse().unwrap_or(1));
-        }
-        let mut chars = core.chars();
-        match (chars.next(), chars.next()) {
-            (Some(c), None) if c.is_ascii_lowercase() => {
-                Numbering::LowerAlpha(u32::from(c as u8 - b'a') + 1)
-            }
-            (Some(c), None) if c.is_ascii_uppercase() => {
-                Numbering::UpperAlpha(u32::from(c as u8 - b'A') + 1)
-            }
-            _ => Numbering::Bullet,
-        }
-    }
-
-    fn value(self) -> Option<u32> {
-        match self {
-            Numbering::Decimal(n) | Numbering::LowerAlpha(n) | Numbering::UpperAlpha(n) => Some(n),
-            Numbering::Bullet => None,
-        }
-    }
-
-    /// Whether two items belong to one list.
-    fn same_list(self, other: Numbering) -> bool {
-        std::mem::discriminant(&self) == std::mem::discriminant(&other)
-    }
-
-    /// The `type` attribute of an `<ol>`, and the marker text a reading
-    /// system draws for item `n` (whose characters the fonts must hold).
-    fn ol_type(self) -> Option<&'static str> {
-        match self {
-            Numbering::LowerAlpha(_) => Some("a"),
-            Numbering::UpperAlpha(_) => Some("A"),
-            _ => None,
-        }
-    }
-
-    fn drawn(self, n: u32) -> String {
-        let letter = |base: u8| {
-            let mut n = n.max(1);
-            let mut s = Vec::new();
-            while n > 0 {
-                n -= 1;
-                s.push(char::from(base + (n % 26) as u8));
-                n /= 26;
-            }
-            s.iter().rev().collect::<String>()
-        };
-        match self {
-            Numbering::Decimal(_) => format!("{n}. "),
-            Numbering::LowerAlpha(_) => format!("{}. ", letter(b'a')),
-            Numbering::UpperAlpha(_) => format!("{}. ", letter(b'A')),
-            Numbering::Bullet => String::new(),
-        }
     }
 }
 
@@ -262,14 +179,6 @@ fn xhtml_document(lang: &str, title: &str, body: &str) -> String {
 }
 
 /// The language of a block (its own, else its section's).
-fn block_lang<'a>(block: &'a Block, section_lang: &'a str) -> &'a str {
-    if block.lang.is_empty() {
-        section_lang
-    } else {
-        &block.lang
-    }
-}
-
 /// Every language present, the edition's own first.
 pub fn languages(document: &Document, edition_lang: &str) -> Vec<String> {
     let mut langs = vec![edition_lang.to_string()];
@@ -353,12 +262,12 @@ pub fn write_epub(
         let mut body = String::from("<section epub:type=\"titlepage\">\n");
         body.push_str(&format!(
             "<h1 class=\"title\">{}</h1>\n",
-            usage.inline(title, Role::Heading, &title_lang, &cjk_lang)
+            usage.inline(title, Role::Heading, Marks::NONE, &title_lang, &cjk_lang)
         ));
         if let Some(byline) = document.meta.byline() {
             body.push_str(&format!(
                 "<p class=\"byline\">{}</p>\n",
-                usage.inline(&byline, Role::Body, &title_lang, &cjk_lang)
+                usage.inline(&byline, Role::Body, Marks::NONE, &title_lang, &cjk_lang)
             ));
         }
         body.push_str("</section>\n");
@@ -368,7 +277,7 @@ pub fn write_epub(
         } else {
             format!("<span{}>{}</span>", lang_attrs(&title_lang), escape(title))
         };
-        usage.note(title, Role::Body, &title_lang);
+        usage.note(title, Role::Body, Marks::NONE, &title_lang);
         pages.push(Page {
             file: "title.xhtml".into(),
             toc_text: escape(title),
@@ -380,96 +289,17 @@ pub fn write_epub(
     }
 
     // One document per section.
-    for (n, section) in document.sections.iter().enumerate() {
-        let file = format!("section-{:02}.xhtml", n + 1);
-        let mut body = String::new();
-        let mut headings = Vec::new();
-        let mut list: Option<Numbering> = None;
-        let mut next_value = 0u32;
-        for block in &section.blocks {
-            let b_lang = block_lang(block, &section.lang);
-            let attrs = if b_lang != section.lang {
-                lang_attrs(b_lang)
-            } else {
-                String::new()
-            };
-            // Close a list that this block does not continue.
-            let numbering = match &block.kind {
-                BlockKind::ListItem { marker, .. } => Some(Numbering::of(marker)),
-                _ => None,
-            };
-            if let Some(open) = list {
-                if !numbering.is_some_and(|n| n.same_list(open)) {
-                    body.push_str(if open == Numbering::Bullet {
-                        "</ul>\n"
-                    } else {
-                        "</ol>\n"
-                    });
-                    list = None;
-                }
-            }
-            match &block.kind {
-                BlockKind::Heading { level, text } => {
-                    let level = (*level).clamp(1, 6);
-                    let id = format!("h{}", headings.len() + 1);
-                    let html = usage.inline(text, Role::Heading, b_lang, &cjk_lang);
-                    body.push_str(&format!("<h{level} id=\"{id}\"{attrs}>{html}</h{level}>\n"));
-                    // The entry, in the navigation document.
-                    usage.note(text, Role::Body, b_lang);
-                    let entry = if b_lang != lang {
-                        format!("<span{}>{}</span>", lang_attrs(b_lang), escape(text))
-                    } else {
-                        escape(text)
-                    };
-                    headings.push((format!("{file}#{id}"), level, entry, escape(text)));
-                }
-                BlockKind::Paragraph { text } => {
-                    let html = usage.inline(text, Role::Body, b_lang, &cjk_lang);
-                    body.push_str(&format!("<p{attrs}>{html}</p>\n"));
-                }
-                BlockKind::ListItem { text, .. } => {
-                    let numbering = numbering.expect("a list item has a marker");
-                    let mut value_attr = String::new();
-                    if list.is_none() {
-                        match numbering {
-                            Numbering::Bullet => body.push_str("<ul>\n"),
-                            _ => {
-                                let start = numbering.value().unwrap_or(1);
-                                body.push_str("<ol");
-                                if let Some(t) = numbering.ol_type() {
-                                    body.push_str(&format!(" type=\"{t}\""));
-                                }
-                                if start != 1 {
-                                    body.push_str(&format!(" start=\"{start}\""));
-                                }
-                                body.push_str(">\n");
-                                next_value = start;
-                            }
-                        }
-                        list = Some(numbering);
-                    } else if let Some(v) = numbering.value() {
-                        if v != next_value {
-                            value_attr = format!(" value=\"{v}\"");
-                        }
-                    }
-                    if let Some(v) = numbering.value() {
-                        usage.note(&numbering.drawn(v), Role::Body, b_lang);
-                        next_value = v + 1;
-                    }
-                    let html = usage.inline(text, Role::Body, b_lang, &cjk_lang);
-                    body.push_str(&format!("<li{value_attr}{attrs}>{html}</li>\n"));
-                }
-            }
-        }
-        if let Some(open) = list {
-            body.push_str(if open == Numbering::Bullet {
-                "</ul>\n"
-            } else {
-                "</ol>\n"
-            });
-        }
-        let name = autonym(&section.lang);
-        usage.note(&name, Role::Body, &section.lang);
+    let files: Vec<String> = (1..=document.sections.len())
+        .map(|n| format!("section-{n:02}.xhtml"))
+        .collect();
+    let plan = body::NotePlan::new(document, &files);
+    for (n, (section, file)) in document.sections.iter().zip(files).enumerate() {
+        let mut body = body::Body::new(&mut usage, &plan, &file, &lang, &cjk_lang);
+        body.blocks(&section.blocks, &section.lang);
+        body.notes(document, &section.lang);
+        let (body, headings) = (body.html, body.headings);
+        let name = crate::lang::autonym(&section.lang);
+        usage.note(&name, Role::Body, Marks::NONE, &section.lang);
         let toc_html = if section.lang != lang {
             format!(
                 "<span{}>{}</span>",
@@ -484,7 +314,7 @@ pub fn write_epub(
             .blocks
             .iter()
             .find_map(|b| match &b.kind {
-                BlockKind::Heading { text, .. } => Some(text.clone()),
+                BlockKind::Heading { content, .. } => Some(plain_text(content).into_owned()),
                 _ => None,
             })
             .unwrap_or_else(|| name.clone());
@@ -499,8 +329,8 @@ pub fn write_epub(
     }
     if pages.is_empty() {
         // An empty document still makes a valid book: one empty section.
-        let name = autonym(&lang);
-        usage.note(&name, Role::Body, &lang);
+        let name = crate::lang::autonym(&lang);
+        usage.note(&name, Role::Body, Marks::NONE, &lang);
         pages.push(Page {
             file: "section-01.xhtml".into(),
             toc_text: escape(&name),
@@ -516,12 +346,12 @@ pub fn write_epub(
             langs.push(run_lang);
         }
     }
-    let toc_name = contents_name(&lang);
-    usage.note(toc_name, Role::Heading, &lang);
+    let toc_name = crate::lang::contents_word(&lang);
+    usage.note(toc_name, Role::Heading, Marks::NONE, &lang);
     // Hyphens a reading system may add when it hyphenates.
     let hyphenated: Vec<&String> = langs.iter().filter(|l| !is_east_asian_lang(l)).collect();
     if !hyphenated.is_empty() {
-        usage.note("-\u{2010}", Role::Body, hyphenated[0]);
+        usage.note("-\u{2010}", Role::Body, Marks::NONE, hyphenated[0]);
     }
 
     // The fonts: one subset file per face.
@@ -646,12 +476,13 @@ fn book_title(document: &Document, lang: &str) -> (String, String) {
     }
     for section in &document.sections {
         for block in &section.blocks {
-            if let BlockKind::Heading { text, .. } = &block.kind {
-                return (text.clone(), block_lang(block, &section.lang).to_string());
+            if let BlockKind::Heading { content, .. } = &block.kind {
+                let text = plain_text(content).into_owned();
+                return (text, section.lang_of(block).to_string());
             }
         }
     }
-    (autonym(lang), lang.to_string())
+    (crate::lang::autonym(lang), lang.to_string())
 }
 
 /// A safe file name for a face's font file.
@@ -676,16 +507,31 @@ fn date_of(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.and_utc())
 }
 
-/// The family name of a face in the stylesheet.
-fn family(fonts: &[(FaceId, String, crate::fonts::subset::Installable)], face: FaceId) -> String {
+/// The family name of a face in the stylesheet: the file stem of the
+/// embedded regular face of its family (else the first of the family), so that the italic and bold faces of a family
+/// share its name and `<em>` and `<strong>` find them.
+fn family(
+    book: &FontBook,
+    fonts: &[(FaceId, String, crate::fonts::subset::Installable)],
+    face: FaceId,
+) -> String {
+    let wanted = &book.face(face).family;
+    let same = |id: &FaceId| book.face(*id).family == *wanted;
+    let upright = |id: &FaceId| !book.face(*id).bold && !book.face(*id).italic;
     fonts
         .iter()
-        .find(|(id, _, _)| *id == face)
+        .find(|(id, _, _)| same(id) && upright(id))
+        .or_else(|| fonts.iter().find(|(id, _, _)| same(id)))
         .map(|(_, file, _)| {
             let stem = file.trim_start_matches("fonts/");
             stem.rsplit_once('.').map_or(stem, |(s, _)| s).to_string()
         })
         .unwrap_or_default()
+}
+
+/// Whether a face is monospaced (its `post` table says so).
+fn is_monospaced(book: &FontBook, face: FaceId) -> bool {
+    book.face(face).shaper().is_monospaced()
 }
 
 /// The stylesheet: the embedded faces, and the reading design.
@@ -705,7 +551,7 @@ fn stylesheet(
         };
         css.push_str(&format!(
             "@font-face {{\n  font-family: \"{}\";\n  font-style: {};\n  font-weight: {};\n  src: url(\"{}\") format(\"{}\");\n}}\n",
-            family(fonts, *face_id),
+            family(usage.book, fonts, *face_id),
             if face.italic { "italic" } else { "normal" },
             if face.bold { 700 } else { 400 },
             file,
@@ -728,10 +574,13 @@ fn stylesheet(
                 faces.push(f);
             }
         }
-        let mut names: Vec<String> = faces
-            .iter()
-            .map(|&f| format!("\"{}\"", family(fonts, f)))
-            .collect();
+        let mut names: Vec<String> = Vec::new();
+        for &f in &faces {
+            let name = format!("\"{}\"", family(usage.book, fonts, f));
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
         names.push(
             match role {
                 Role::Body => "serif",
@@ -766,8 +615,32 @@ ol[type=\"A\"] { list-style-type: upper-alpha; }\n\
 li { margin: 0 0 0.4em; text-align: start; orphans: 2; widows: 2; }\n\
 nav ol { list-style-type: none; padding-left: 1em; }\n\
 nav#toc li { text-align: left; hyphens: manual; -webkit-hyphens: manual; }\n\
-nav a { text-decoration: none; }\n",
+nav a { text-decoration: none; }\n\
+ol[type=\"i\"] { list-style-type: lower-roman; }\n\
+ol[type=\"I\"] { list-style-type: upper-roman; }\n\
+li > p:last-child { margin-bottom: 0.4em; }\n\
+blockquote { margin: 0 0 0.75em 1.5em; }\n\
+pre { margin: 0 0 0.75em; white-space: pre-wrap; font-size: 0.9em; line-height: 1.35; }\n\
+table { border-collapse: collapse; margin: 0 0 0.75em; }\n\
+th, td { border: thin solid #888; padding: 0.2em 0.5em; vertical-align: top; text-align: start; }\n\
+th.left, td.left { text-align: left; }\n\
+th.center, td.center { text-align: center; }\n\
+th.right, td.right { text-align: right; }\n\
+hr { border: 0; border-top: thin solid #888; margin: 1.5em 25%; }\n\
+sup a { text-decoration: none; }\n\
+aside.note { font-size: 0.9em; margin: 1.5em 0 0; border-top: thin solid #888; padding-top: 0.3em; }\n\
+aside.note p.note-number { margin: 0; font-weight: bold; }\n",
     );
+    if let Some(mono) = usage
+        .faces
+        .keys()
+        .find(|&&f| usage.book.face(f).family == "Noto Sans Mono" || is_monospaced(usage.book, f))
+    {
+        css.push_str(&format!(
+            "code, pre {{ font-family: \"{}\", monospace; }}\n",
+            family(usage.book, fonts, *mono)
+        ));
+    }
     // Per language: the faces of its script first, and its line rules.
     let (cjk, latin): (Vec<&String>, Vec<&String>) = langs
         .iter()
@@ -1041,7 +914,7 @@ fn fix_ncx(text: &str, identifier: &str, lang: &str, title: &str) -> String {
         1,
     )
     .replacen(
-        &format!("<docTitle>\n    <text>{}</text>", contents_name(lang)),
+        &format!("<docTitle>\n    <text>{}</text>", crate::lang::contents_word(lang)),
         &format!("<docTitle>\n    <text>{}</text>", escape(title)),
         1,
     )
@@ -1050,17 +923,6 @@ fn fix_ncx(text: &str, identifier: &str, lang: &str, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn markers_give_the_numbering() {
-        assert_eq!(Numbering::of("3."), Numbering::Decimal(3));
-        assert_eq!(Numbering::of("(12)"), Numbering::Decimal(12));
-        assert_eq!(Numbering::of("b)"), Numbering::LowerAlpha(2));
-        assert_eq!(Numbering::of("C."), Numbering::UpperAlpha(3));
-        assert_eq!(Numbering::of("•"), Numbering::Bullet);
-        assert_eq!(Numbering::Decimal(1).drawn(10), "10. ");
-        assert_eq!(Numbering::LowerAlpha(1).drawn(28), "ab. ");
-    }
 
     #[test]
     fn escaping_once_and_undoing_a_second_escape() {
@@ -1092,20 +954,41 @@ mod tests {
     }
 
     fn sample() -> Document {
-        use crate::model::{Meta, Provenance, Section};
-        let block = |kind: BlockKind, lang: &str| Block {
-            kind,
-            lang: lang.into(),
-            provenance: Provenance::default(),
+        use crate::model::{
+            Block, Cell, Inline, ListItem, Meta, Note, Numbering, Row, Section, Table,
         };
-        let item = |marker: &str, text: &str| {
-            block(
-                BlockKind::ListItem {
-                    marker: marker.into(),
-                    text: text.into(),
-                },
-                "en",
-            )
+        let paragraph = |content: Vec<Inline>| Block::new(BlockKind::Paragraph { content }, "en");
+        let text = |t: &str| paragraph(vec![Inline::text(t)]);
+        let items = |texts: &[&str]| -> Vec<ListItem> {
+            texts
+                .iter()
+                .map(|t| ListItem {
+                    blocks: vec![text(t)],
+                })
+                .collect()
+        };
+        let nested = Block::new(
+            BlockKind::List {
+                numbering: None,
+                tight: false,
+                items: vec![ListItem {
+                    blocks: vec![
+                        text("Outer."),
+                        Block::new(
+                            BlockKind::List {
+                                numbering: None,
+                                tight: true,
+                                items: items(&["Inner."]),
+                            },
+                            "en",
+                        ),
+                    ],
+                }],
+            },
+            "en",
+        );
+        let cell = |t: &str| Cell {
+            content: vec![Inline::text(t)],
         };
         Document {
             meta: Meta {
@@ -1122,35 +1005,82 @@ mod tests {
                     lang: "en".into(),
                     label: None,
                     blocks: vec![
-                        block(
-                            BlockKind::Heading {
-                                level: 1,
-                                text: "Summary & outlook".into(),
+                        Block::new(BlockKind::heading(1, "Summary & outlook"), "en"),
+                        text("The idea of 社会治理 (social governance) grew."),
+                        paragraph(vec![
+                            Inline::text("An "),
+                            Inline::Emphasis {
+                                content: vec![Inline::text("emphasised")],
+                            },
+                            Inline::text(" and "),
+                            Inline::Strong {
+                                content: vec![Inline::text("strong")],
+                            },
+                            Inline::text(" word, "),
+                            Inline::Code {
+                                text: "code".into(),
+                            },
+                            Inline::text(", a "),
+                            Inline::Link {
+                                target: "https://merics.org/".into(),
+                                content: vec![Inline::text("link")],
+                            },
+                            Inline::text(" and a note."),
+                            Inline::NoteRef { id: "n1".into() },
+                        ]),
+                        Block::new(
+                            BlockKind::List {
+                                numbering: Some(Numbering {
+                                    start: 3,
+                                    ..Numbering::DECIMAL
+                                }),
+                                tight: true,
+                                items: items(&["Third.", "Fourth.", "Fifth."]),
                             },
                             "en",
                         ),
-                        block(
-                            BlockKind::Paragraph {
-                                text: "The idea of 社会治理 (social governance) grew.".into(),
+                        nested,
+                        Block::new(
+                            BlockKind::Quote {
+                                blocks: vec![text("Quoted.")],
                             },
                             "en",
                         ),
-                        item("3.", "Third."),
-                        item("4.", "Fourth."),
-                        item("6.", "Sixth."),
+                        Block::new(
+                            BlockKind::CodeBlock {
+                                syntax: None,
+                                text: "let x = 1 < 2;".into(),
+                            },
+                            "en",
+                        ),
+                        Block::new(
+                            BlockKind::Table(Table {
+                                columns: vec![Default::default(), crate::model::Alignment::Right],
+                                head: vec![Row {
+                                    cells: vec![cell("Year"), cell("Count")],
+                                }],
+                                body: vec![Row {
+                                    cells: vec![cell("2024"), cell("75")],
+                                }],
+                            }),
+                            "en",
+                        ),
+                        Block::new(BlockKind::ThematicBreak, "en"),
                     ],
                 },
                 Section {
                     lang: "zh".into(),
                     label: Some("Chinese".into()),
-                    blocks: vec![block(
-                        BlockKind::Paragraph {
-                            text: "尽管中国共产党(CPC)进行社会改造已近75年。".into(),
-                        },
+                    blocks: vec![Block::new(
+                        BlockKind::paragraph("尽管中国共产党(CPC)进行社会改造已近75年。"),
                         "zh",
                     )],
                 },
             ],
+            notes: vec![Note {
+                id: "n1".into(),
+                blocks: vec![text("The note.")],
+            }],
         }
     }
 
@@ -1254,7 +1184,26 @@ mod tests {
         assert!(en.contains("<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"en\" xml:lang=\"en\">"));
         assert!(en.contains("<h1 id=\"h1\">Summary &amp; outlook</h1>"));
         assert!(en.contains("<span lang=\"zh\" xml:lang=\"zh\">社会治理</span>"));
-        assert!(en.contains("<ol start=\"3\">\n<li>Third.</li>\n<li>Fourth.</li>\n<li value=\"6\">Sixth.</li>\n</ol>"));
+        assert!(en.contains(
+            "<ol start=\"3\">\n<li>Third.</li>\n<li>Fourth.</li>\n<li>Fifth.</li>\n</ol>"
+        ));
+        for construct in [
+            "<em>emphasised</em>",
+            "<strong>strong</strong>",
+            "<code>code</code>",
+            "<a href=\"https://merics.org/\">link</a>",
+            "<sup><a epub:type=\"noteref\" role=\"doc-noteref\" href=\"#note-1\" id=\"ref-1\">1</a></sup>",
+            "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"note-1\" class=\"note\">",
+            "<a role=\"doc-backlink\" href=\"#ref-1\">1</a>",
+            "<ul>\n<li>\n<p>Outer.</p>\n<ul>\n<li>Inner.</li>\n</ul>\n</li>\n</ul>",
+            "<blockquote>\n<p>Quoted.</p>\n</blockquote>",
+            "<pre><code>let x = 1 &lt; 2;</code></pre>",
+            "<thead>\n<tr><th scope=\"col\">Year</th><th scope=\"col\" class=\"right\">Count</th></tr>",
+            "<td class=\"right\">75</td>",
+            "<hr/>",
+        ] {
+            assert!(en.contains(construct), "{construct} in {en}");
+        }
         let zh = text("OEBPS/section-02.xhtml");
         assert!(zh.contains("lang=\"zh\" xml:lang=\"zh\""));
         let nav = text("OEBPS/nav.xhtml");
@@ -1268,9 +1217,12 @@ mod tests {
         // The stylesheet names only embedded faces; the CJK face first for Chinese.
         let css = text("OEBPS/stylesheet.css");
         assert!(!css.contains("px"));
-        assert!(css.contains(
-            ":lang(zh) {\n  font-family: \"NotoSerifSC-Regular\", \"NotoSerif-Regular\", serif;"
-        ));
+        assert!(
+            css.contains(
+                ":lang(zh) {\n  font-family: \"NotoSerifSC-Regular\", \"NotoSerif-Regular\", serif;"
+            ),
+            "{css}"
+        );
         assert!(css.contains("line-break: strict"));
         assert!(css.contains("p:lang(en), li:lang(en) {\n  hyphens: auto;"));
         // A readable measure; Latin text ragged, Chinese justified.
