@@ -1,7 +1,7 @@
 //! What offprint knows of each language, in one table: its English name (for
 //! bookmarks), its own name (for tables of contents), the region its bare tag
 //! stands for in DOCX (`en` → `en-GB`), and the words its editions print
-//! ("Contents", "Notes"). A language not in the table falls back to English
+//! ("Contents"). A language not in the table falls back to English
 //! words and its own tag as its names.
 
 /// The facts of one language, keyed by its primary subtag.
@@ -11,7 +11,6 @@ struct Facts {
     autonym: &'static str,
     region: &'static str,
     contents: &'static str,
-    notes: &'static str,
 }
 
 const FACTS: &[Facts] = &[
@@ -21,7 +20,6 @@ const FACTS: &[Facts] = &[
         autonym: "English",
         region: "en-GB",
         contents: "Contents",
-        notes: "Notes",
     },
     Facts {
         tag: "zh",
@@ -29,7 +27,6 @@ const FACTS: &[Facts] = &[
         autonym: "中文",
         region: "zh-CN",
         contents: "目录",
-        notes: "注释",
     },
     Facts {
         tag: "fr",
@@ -37,7 +34,6 @@ const FACTS: &[Facts] = &[
         autonym: "Français",
         region: "fr-FR",
         contents: "Table des matières",
-        notes: "Notes",
     },
     Facts {
         tag: "es",
@@ -45,7 +41,6 @@ const FACTS: &[Facts] = &[
         autonym: "Español",
         region: "es-ES",
         contents: "Índice",
-        notes: "Notas",
     },
     Facts {
         tag: "de",
@@ -53,7 +48,6 @@ const FACTS: &[Facts] = &[
         autonym: "Deutsch",
         region: "de-DE",
         contents: "Inhalt",
-        notes: "Anmerkungen",
     },
     Facts {
         tag: "it",
@@ -61,7 +55,6 @@ const FACTS: &[Facts] = &[
         autonym: "Italiano",
         region: "it-IT",
         contents: "Indice",
-        notes: "Note",
     },
     Facts {
         tag: "pt",
@@ -69,7 +62,6 @@ const FACTS: &[Facts] = &[
         autonym: "Português",
         region: "pt-PT",
         contents: "Índice",
-        notes: "Notas",
     },
     Facts {
         tag: "ja",
@@ -77,7 +69,6 @@ const FACTS: &[Facts] = &[
         autonym: "日本語",
         region: "ja-JP",
         contents: "目次",
-        notes: "注",
     },
     Facts {
         tag: "ko",
@@ -85,7 +76,6 @@ const FACTS: &[Facts] = &[
         autonym: "한국어",
         region: "ko-KR",
         contents: "목차",
-        notes: "주",
     },
     Facts {
         tag: "ru",
@@ -93,7 +83,6 @@ const FACTS: &[Facts] = &[
         autonym: "Русский",
         region: "ru-RU",
         contents: "Содержание",
-        notes: "Примечания",
     },
 ];
 
@@ -132,11 +121,6 @@ pub fn contents_word(tag: &str) -> &'static str {
     facts(tag).map_or("Contents", |f| f.contents)
 }
 
-/// "Notes" in a language: the heading of the notes after the text.
-pub fn notes_word(tag: &str) -> &'static str {
-    facts(tag).map_or("Notes", |f| f.notes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,7 +130,6 @@ mod tests {
         assert_eq!(autonym("zh-Hans-CN"), "中文");
         assert_eq!(english_name("FR"), "French");
         assert_eq!(contents_word("es-MX"), "Índice");
-        assert_eq!(notes_word("zh"), "注释");
         assert_eq!(default_region("en"), Some("en-GB"));
         assert_eq!(english_name("sw"), "sw");
         assert_eq!(autonym("sw"), "sw");

@@ -36,14 +36,18 @@ pub fn parse_marker(text: &str) -> Option<Marker> {
     if body.is_empty() || body.len() == after.len() {
         return None;
     }
-    let ordinal =
-        if !label.is_empty() && label.len() <= 3 && label.bytes().all(|b| b.is_ascii_digit()) {
-            label.parse().ok()
-        } else if label.len() == 1 && label.bytes().all(|b| b.is_ascii_lowercase()) {
-            Some(u32::from(label.as_bytes()[0] - b'a') + 1)
-        } else {
-            None
-        }?;
+    // `01.` is no item: the model numbers lists, and would drop its zero.
+    let ordinal = if !label.is_empty()
+        && label.len() <= 3
+        && label.bytes().all(|b| b.is_ascii_digit())
+        && !(label.len() > 1 && label.starts_with('0'))
+    {
+        label.parse().ok()
+    } else if label.len() == 1 && label.bytes().all(|b| b.is_ascii_lowercase()) {
+        Some(u32::from(label.as_bytes()[0] - b'a') + 1)
+    } else {
+        None
+    }?;
     Some(Marker {
         text: text[..=end].to_string(),
         len: text.len() - body.len(),
@@ -163,6 +167,7 @@ mod tests {
             "1.",
             "(a) x",
             "COVID-19.",
+            "01. zero-padded",
         ] {
             assert_eq!(parse_marker(no), None, "{no}");
         }

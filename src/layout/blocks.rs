@@ -1,8 +1,7 @@
 //! The model's blocks set into chunks of lines: headings, paragraphs with
 //! their inline marks (italic, bold, code, raised note numbers), lists with
 //! hanging markers nested by indent, quotations indented, code in the
-//! monospaced face, tables with horizontal rules, thematic breaks, and the
-//! notes after the text.
+//! monospaced face, tables with horizontal rules, thematic breaks.
 
 use super::paragraph::{Line, MarkSpan, Setter, TextStyle};
 use super::{Chunk, Design, Rules};
@@ -16,7 +15,15 @@ use std::collections::BTreeMap;
 pub struct Flat {
     pub text: String,
     pub spans: Vec<MarkSpan>,
-    pub links: Vec<String>,
+    pub links: Vec<Target>,
+}
+
+/// Where a link in the text leads: out of the document, or to a note (its
+/// number), which is set at the foot of the page that refers to it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Uri(String),
+    Note(usize),
 }
 
 /// Note ids and the numbers they are shown with.
@@ -78,7 +85,7 @@ fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: St
                 push_flat(flat, content, notes, Style { raise: -1, ..style })
             }
             Inline::Link { target, content } if is_external(target) => {
-                flat.links.push(target.clone());
+                flat.links.push(Target::Uri(target.clone()));
                 let link = u16::try_from(flat.links.len()).unwrap_or(0);
                 push_flat(flat, content, notes, Style { link, ..style })
             }
@@ -86,8 +93,15 @@ fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: St
                 push_flat(flat, content, notes, style)
             }
             Inline::NoteRef { id } => {
-                if let Some(number) = notes.get(id) {
-                    push(flat, &number.to_string(), Style { raise: 1, ..style });
+                if let Some(&number) = notes.get(id) {
+                    flat.links.push(Target::Note(number));
+                    let link = u16::try_from(flat.links.len()).unwrap_or(0);
+                    let style = Style {
+                        raise: 1,
+                        link,
+                        ..style
+                    };
+                    push(flat, &number.to_string(), style);
                 }
             }
             Inline::LineBreak => push(flat, "\n", style),
@@ -605,11 +619,12 @@ mod tests {
                     raise: 0,
                     link: 0
                 },
+                // The note's number is raised and leads to the note.
                 MarkSpan {
                     range: 5..6,
                     marks: Marks::NONE,
                     raise: 1,
-                    link: 0
+                    link: 1
                 },
                 MarkSpan {
                     range: 6..7,
@@ -622,6 +637,7 @@ mod tests {
                 },
             ]
         );
+        assert_eq!(flat.links, [Target::Note(3)]);
         let mut head = flatten(&content, &notes);
         bolden(&mut head);
         assert!(head.spans.iter().all(|s| s.marks.bold));

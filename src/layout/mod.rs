@@ -7,6 +7,7 @@
 
 mod blocks;
 pub mod breaks;
+mod footnotes;
 pub mod paragraph;
 pub mod shape;
 
@@ -46,6 +47,9 @@ pub struct Design {
     pub item_space: f32,
     pub hanging_indent: f32,
     pub furniture_size: f32,
+    /// Footnotes: their size and leading.
+    pub note_size: f32,
+    pub note_leading: f32,
 }
 
 impl Design {
@@ -61,6 +65,8 @@ impl Design {
             item_space: 5.0,
             hanging_indent: 21.0,
             furniture_size: 8.0,
+            note_size: 8.5,
+            note_leading: 11.0,
         }
     }
 
@@ -100,7 +106,20 @@ pub struct Page {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkArea {
     pub rect: (f32, f32, f32, f32),
-    pub target: String,
+    pub target: LinkTo,
+}
+
+/// Where a link on a page leads.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkTo {
+    Uri(String),
+    /// A place in the edition: a page (0-based) and a height on it.
+    Place {
+        page: usize,
+        top: f32,
+    },
+    /// A note whose place is not known yet (until its page is full).
+    Note(usize),
 }
 
 /// A bookmark: a section (depth 0) or a heading (depth = level).
@@ -124,7 +143,7 @@ struct Chunk {
     outline: Vec<(String, u8)>,
     rules: Rules,
     /// The targets of the links its glyphs name (see [`paragraph::Glyph::link`]).
-    links: Vec<String>,
+    links: Vec<blocks::Target>,
 }
 
 /// Hairlines drawn with a chunk (a table's rows): above its first line and
@@ -182,6 +201,7 @@ pub fn typeset_into(
         pages.add(chunk, &mut setter, sink)?;
     }
     let notes = note_numbers(document);
+    pages.footnotes = footnotes::Footnotes::set(document, design, &notes, &mut setter, measure)?;
     for section in &document.sections {
         let mut outline = vec![(
             section
@@ -216,14 +236,6 @@ pub fn typeset_into(
             place.after_heading = matches!(block.kind, BlockKind::Heading { .. });
         }
     }
-    notes_chunks(
-        document,
-        design,
-        &notes,
-        &mut setter,
-        measure,
-        &mut |chunk, setter| pages.add(chunk, setter, sink),
-    )?;
     let (count, outline) = pages.finish(&mut setter, sink)?;
     Ok(Typeset {
         width: page_width,
@@ -304,66 +316,6 @@ fn note_numbers(document: &Document) -> blocks::NoteNumbers {
         .collect()
 }
 
-/// The notes after the text: a heading, then each note's blocks after its
-/// number, hanging in the indent as a list's marker.
-fn notes_chunks(
-    document: &Document,
-    design: &Design,
-    notes: &blocks::NoteNumbers,
-    setter: &mut Setter,
-    measure: f32,
-    add: &mut dyn FnMut(Chunk, &mut Setter) -> Result<(), String>,
-) -> Result<(), String> {
-    if notes.is_empty() {
-        return Ok(());
-    }
-    let lang = first_lang(document);
-    let heading =
-        crate::model::Block::new(BlockKind::heading(2, crate::lang::notes_word(&lang)), &lang);
-    let mut blocks = blocks::Blocks {
-        design,
-        setter,
-        measure,
-        notes,
-        add,
-    };
-    let place = blocks::Place {
-        lang: &lang,
-        indent: 0.0,
-        space_before: 10.0,
-        after_heading: false,
-    };
-    let outline = vec![(crate::lang::notes_word(&lang).to_string(), 0u8)];
-    blocks.block(&heading, place, outline)?;
-    let mut ordered: Vec<(&usize, &String)> = notes.iter().map(|(id, n)| (n, id)).collect();
-    ordered.sort_unstable();
-    for (number, id) in ordered {
-        let Some(note) = document.note(id) else {
-            continue;
-        };
-        let list = crate::model::Block::new(
-            BlockKind::List {
-                numbering: Some(crate::model::Numbering {
-                    start: u32::try_from(*number).unwrap_or(u32::MAX),
-                    ..crate::model::Numbering::DECIMAL
-                }),
-                tight: true,
-                items: vec![crate::model::ListItem {
-                    blocks: note.blocks.clone(),
-                }],
-            },
-            &lang,
-        );
-        let place = blocks::Place {
-            after_heading: *number == 1,
-            space_before: 0.0,
-            ..place
-        };
-        blocks.block(&list, place, Vec::new())?;
-    }
-    Ok(())
-}
-
 /// Fills pages with chunks as they come: a heading stays with the first two
 /// lines of what follows (so each chunk waits for the next); a paragraph
 /// breaks across pages only with at least two lines on each side. A full
@@ -382,6 +334,7 @@ struct Paginator<'d> {
     /// Chunks placed so far (the index of the next).
     chunks: usize,
     outline: Vec<OutlineEntry>,
+    footnotes: footnotes::Footnotes,
 }
 
 impl<'d> Paginator<'d> {
@@ -398,6 +351,7 @@ impl<'d> Paginator<'d> {
             pending: None,
             chunks: 0,
             outline: Vec::new(),
+            footnotes: footnotes::Footnotes::default(),
         }
     }
 
@@ -433,11 +387,41 @@ impl<'d> Paginator<'d> {
     fn next_page(&mut self, setter: &mut Setter, sink: &mut PageSink) -> Result<(), String> {
         crate::memory::check(|| format!("typesetting page {}", self.done + 1))?;
         let mut page = std::mem::take(&mut self.page);
+        self.footnotes.place(&mut page, self.design, self.done);
         self.furniture.dress(&mut page, self.done, setter);
         sink(setter.book, page)?;
         self.done += 1;
         self.used = 0.0;
         Ok(())
+    }
+
+    /// How many of `lines` fit in `room` with the footnotes they bring (a
+    /// note comes whole with the line that refers to it), and the height of
+    /// them all with their notes.
+    fn fitting(
+        &self,
+        lines: &[(f32, Line)],
+        leading: f32,
+        room: f32,
+        links: &[blocks::Target],
+    ) -> (usize, f32) {
+        if links.is_empty() {
+            let fitting = (room / leading + 0.001).floor().max(0.0) as usize;
+            return (fitting.min(lines.len()), lines.len() as f32 * leading);
+        }
+        let (mut fitting, mut height, mut brought) = (0, 0.0, Vec::new());
+        let mut all_fit = true;
+        for (_, line) in lines {
+            let mut notes = self.footnotes.of_line(line, links);
+            notes.retain(|n| !brought.contains(n));
+            height += leading + self.footnotes.cost(&notes, brought.is_empty());
+            brought.extend(notes.iter().copied());
+            all_fit &= height <= room + 0.01;
+            if all_fit {
+                fitting += 1;
+            }
+        }
+        (fitting, height)
     }
 
     /// The bookmarks of a chunk that starts here.
@@ -478,7 +462,9 @@ impl<'d> Paginator<'d> {
             self.bookmark(&outline);
             return Ok(());
         }
-        let mut lines = lines.into_iter().peekable();
+        let mut lines = lines;
+        // The first line not placed yet.
+        let mut next_line = 0;
         let mut first_part = true;
         loop {
             let before = if self.used == 0.0 || !first_part {
@@ -486,8 +472,10 @@ impl<'d> Paginator<'d> {
             } else {
                 space_before
             };
-            let room = self.available - self.used - before;
-            let whole = lines.len() as f32 * leading;
+            let room = self.available - self.used - before - self.footnotes.height();
+            // How many lines fit with the notes they bring, and what all take.
+            let rest = lines.len() - next_line;
+            let (fitting, whole) = self.fitting(&lines[next_line..], leading, room, &links);
             // What must come along: the first two lines of the next chunk.
             let keep = match next.filter(|_| keep_with_next) {
                 Some(next) => next.space_before + next.lines.len().min(2) as f32 * next.leading,
@@ -495,12 +483,11 @@ impl<'d> Paginator<'d> {
             };
             let fits = whole + keep <= room + 0.01;
             let take = if fits {
-                lines.len()
-            } else if keep_with_next || lines.len() <= 3 {
+                rest
+            } else if keep_with_next || rest <= 3 {
                 0
             } else {
-                let room_lines = (room / leading + 0.001).floor() as usize;
-                let k = room_lines.min(lines.len() - 2);
+                let k = fitting.min(rest - 2);
                 if k >= 2 {
                     k
                 } else {
@@ -509,7 +496,7 @@ impl<'d> Paginator<'d> {
             };
             let take = if take == 0 && self.used == 0.0 {
                 // Nothing fits even on a fresh page: take what the page holds.
-                ((self.available / leading) as usize).clamp(1, lines.len())
+                fitting.clamp(1, rest)
             } else {
                 take
             };
@@ -525,10 +512,13 @@ impl<'d> Paginator<'d> {
                     self.page.rules.push((x0 + from, y, x0 + to, y));
                 }
             }
-            for (indent, line) in lines.by_ref().take(take) {
+            for (indent, line) in &mut lines[next_line..next_line + take] {
+                let (indent, line) = (*indent, std::mem::take(line));
                 let baseline = self.top - self.used - ascent;
                 if !links.is_empty() {
                     link_areas(&line, x0 + indent, baseline, &links, &mut self.page.links);
+                    let notes = self.footnotes.of_line(&line, &links);
+                    self.footnotes.take(&notes);
                 }
                 self.page.lines.push(Placed {
                     x: x0 + indent,
@@ -538,8 +528,9 @@ impl<'d> Paginator<'d> {
                 });
                 self.used += leading;
             }
+            next_line += take;
             first_part = false;
-            if lines.peek().is_none() {
+            if next_line == lines.len() {
                 if let Some((from, to)) = rules.below {
                     let y = self.top - self.used + 1.0;
                     self.page.rules.push((x0 + from, y, x0 + to, y));
@@ -553,7 +544,13 @@ impl<'d> Paginator<'d> {
 
 /// The boxes around the runs of `line`'s glyphs that belong to a link, the
 /// line starting at `x` on `baseline`.
-fn link_areas(line: &Line, x: f32, baseline: f32, targets: &[String], out: &mut Vec<LinkArea>) {
+fn link_areas(
+    line: &Line,
+    x: f32,
+    baseline: f32,
+    targets: &[blocks::Target],
+    out: &mut Vec<LinkArea>,
+) {
     let glyphs = &line.glyphs;
     let mut k = 0;
     while k < glyphs.len() {
@@ -574,7 +571,10 @@ fn link_areas(line: &Line, x: f32, baseline: f32, targets: &[String], out: &mut 
                     x + right,
                     baseline + 0.9 * size,
                 ),
-                target: target.clone(),
+                target: match target {
+                    blocks::Target::Uri(uri) => LinkTo::Uri(uri.clone()),
+                    blocks::Target::Note(n) => LinkTo::Note(*n),
+                },
             });
         }
         k = end;
@@ -967,24 +967,53 @@ mod tests {
             .unwrap()
             .clone();
         assert!(number.y > 0.0 && number.size < 10.5, "{number:?}");
-        // Nested items and quotations are indented; the notes follow the text.
+        // Nested items and quotations are indented.
         assert!(find("a bullet;").x > find("The first item.").x);
         assert!(find("A quotation").x > find("The end of the English").x);
-        let notes = placed
-            .iter()
-            .position(|l| line_text(l) == "Notes")
-            .expect("a notes heading");
-        assert!(
-            placed
+        // Each note is at the foot of the page that refers to it, smaller,
+        // and its reference leads there.
+        let page_of = |needle: &str| {
+            layout
+                .pages
                 .iter()
-                .position(|l| line_text(l).contains("The English note"))
+                .position(|p| p.lines.iter().any(|l| line_text(l).contains(needle)))
                 .unwrap()
-                > notes
-        );
+        };
+        for (reference, note) in [
+            ("and a note.", "The English note"),
+            ("un lien.", "La note française"),
+        ] {
+            assert_eq!(page_of(reference), page_of(note), "{note}");
+            let note_line = find(note);
+            assert!(note_line.baseline < find(reference).baseline);
+            assert!(note_line.line.glyphs.iter().all(|g| g.size <= 8.5));
+        }
+        let to_notes = layout
+            .pages
+            .iter()
+            .flat_map(|p| &p.links)
+            .filter(|l| matches!(l.target, LinkTo::Place { .. }))
+            .count();
+        assert_eq!(to_notes, 4, "each reference leads to its note");
+        // Pages with notes have the short rule over them.
+        let with_notes = layout
+            .pages
+            .iter()
+            .filter(|p| {
+                p.lines.iter().any(|l| {
+                    let first = l.line.glyphs.first();
+                    l.block.is_none() && first.is_some_and(|g| (g.size - 8.5).abs() < 0.01)
+                })
+            })
+            .count();
         // The table is ruled above, under its header and below; the break is a rule.
         let rules: usize = layout.pages.iter().map(|p| p.rules.len()).sum();
         let running_heads = layout.pages.len() - 1;
-        assert_eq!(rules - running_heads, 3 + 3 + 1, "two tables and a break");
+        assert_eq!(
+            rules - running_heads - with_notes,
+            3 + 3 + 1,
+            "two tables and a break"
+        );
         // A right-aligned column ends where its header does.
         let count = find("Column");
         let three = find("apples");
@@ -995,7 +1024,7 @@ mod tests {
             .pages
             .iter()
             .flat_map(|p| &p.links)
-            .find(|l| l.target == "https://example.org/offprint")
+            .find(|l| l.target == LinkTo::Uri("https://example.org/offprint".into()))
             .expect("the link's box");
         let words = find("link to the project");
         assert!(link.rect.0 > words.x && link.rect.2 > link.rect.0);

@@ -217,7 +217,11 @@ impl PdfPages {
         ]);
         let mut kids = Vec::with_capacity(self.contents.len());
         let links = std::mem::take(&mut self.links);
-        for (content, links) in std::mem::take(&mut self.contents).into_iter().zip(links) {
+        // Every page's object id first: a link may lead to any page.
+        let page_ids: Vec<pdf_lopdf::ObjectId> =
+            self.contents.iter().map(|_| lo.new_object_id()).collect();
+        let contents = std::mem::take(&mut self.contents);
+        for ((content, links), page_id) in contents.into_iter().zip(links).zip(&page_ids) {
             let mut stream_dict = Dictionary::new();
             stream_dict.set("Filter", "FlateDecode");
             let contents = lo.add_object(pdf_lopdf::Stream::new(stream_dict, content));
@@ -230,14 +234,16 @@ impl PdfPages {
                 ("Resources", Object::Reference(resources_id)),
                 ("Contents", Object::Reference(contents)),
             ]);
-            if !links.is_empty() {
-                let annotations = links
-                    .iter()
-                    .map(|link| Object::Reference(lo.add_object(link_annotation(link))))
-                    .collect();
+            let annotations: Vec<Object> = links
+                .iter()
+                .filter_map(|link| link_annotation(link, &page_ids))
+                .map(|annotation| Object::Reference(lo.add_object(annotation)))
+                .collect();
+            if !annotations.is_empty() {
                 page.set("Annots", Object::Array(annotations));
             }
-            kids.push(Object::Reference(lo.add_object(page)));
+            lo.objects.insert(*page_id, Object::Dictionary(page));
+            kids.push(Object::Reference(*page_id));
         }
         let pages = lo
             .get_object_mut(pages_id)
@@ -253,26 +259,16 @@ impl PdfPages {
     }
 }
 
-/// A link annotation: the box around the link's text, leading to its URI
-/// (non-ASCII bytes percent-encoded, as a URI's must be), with no border.
-fn link_annotation(link: &crate::layout::LinkArea) -> Dictionary {
+/// A link annotation: the box around the link's text, with no border,
+/// leading to its URI (non-ASCII bytes percent-encoded, as a URI's must be)
+/// or to a place on one of `pages`.
+fn link_annotation(
+    link: &crate::layout::LinkArea,
+    pages: &[pdf_lopdf::ObjectId],
+) -> Option<Dictionary> {
+    use crate::layout::LinkTo;
     let (x1, y1, x2, y2) = link.rect;
-    let mut uri = String::new();
-    for byte in link.target.bytes() {
-        if byte.is_ascii_graphic() {
-            uri.push(char::from(byte));
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    let action = Dictionary::from_iter(vec![
-        ("S", Object::Name(b"URI".to_vec())),
-        (
-            "URI",
-            Object::String(uri.into_bytes(), StringFormat::Literal),
-        ),
-    ]);
-    Dictionary::from_iter(vec![
+    let mut annotation = Dictionary::from_iter(vec![
         ("Type", Object::Name(b"Annot".to_vec())),
         ("Subtype", Object::Name(b"Link".to_vec())),
         (
@@ -281,8 +277,43 @@ fn link_annotation(link: &crate::layout::LinkArea) -> Dictionary {
         ),
         ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
         ("F", Object::Integer(4)),
-        ("A", Object::Dictionary(action)),
-    ])
+    ]);
+    match &link.target {
+        LinkTo::Uri(target) => {
+            let mut uri = String::new();
+            for byte in target.bytes() {
+                if byte.is_ascii_graphic() {
+                    uri.push(char::from(byte));
+                } else {
+                    uri.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            let action = Dictionary::from_iter(vec![
+                ("S", Object::Name(b"URI".to_vec())),
+                (
+                    "URI",
+                    Object::String(uri.into_bytes(), StringFormat::Literal),
+                ),
+            ]);
+            annotation.set("A", Object::Dictionary(action));
+        }
+        LinkTo::Place { page, top } => {
+            let page = *pages.get(*page)?;
+            annotation.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(round(*top)),
+                    Object::Null,
+                ]),
+            );
+        }
+        // A note never placed leads nowhere: no annotation.
+        LinkTo::Note(_) => return None,
+    }
+    Some(annotation)
 }
 
 /// printpdf's document of the fonts: each face subset to the glyphs used,

@@ -438,9 +438,19 @@ fn check(pdf: &Path) -> Result<Outcome, String> {
             }
         }
     }
-    let got = normalise(&join_lines(&extracted));
+    let mut got = normalise(&join_lines(&extracted));
 
     let model = text::read_model(&pdf.with_extension("json"))?;
+    // The notes are at the feet of their pages: each is looked for, and taken
+    // out before the text is compared.
+    for note in text::note_texts(&model) {
+        let note = normalise(&join_lines(&note));
+        match got.find(&note) {
+            Some(at) => got.replace_range(at..at + note.len(), ""),
+            None => problems.push(format!("the note {:?} is not on a page", head(&note))),
+        }
+    }
+    let got = normalise(&got);
     let expected = normalise(&join_lines(&text::expected_text(&model, text::Reader::Pdf)));
     let accuracy = accuracy(&expected, &got);
     if accuracy < MIN_ACCURACY {
@@ -501,6 +511,11 @@ fn pdf_text(pdf: &Path, problems: &mut Vec<String>) -> Result<(usize, String), S
 fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_slice(&std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The first words of `text`, for messages.
+fn head(text: &str) -> String {
+    text.chars().take(40).collect()
 }
 
 /// East Asian wide characters (the Han, kana and CJK punctuation blocks).

@@ -1,7 +1,7 @@
 //! The DOCX half of `cargo xtask validate` (see the parent module).
 
 use super::text::{expected_text, Reader};
-use super::{accuracy, join_lines, normalise, pdf_text, read_json, tool, Outcome};
+use super::{accuracy, head, join_lines, normalise, pdf_text, read_json, tool, Outcome};
 use offprint::model::{Block, BlockKind, Document, Inline};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -304,10 +304,6 @@ fn check(path: &Path, found: &Value) -> Result<Outcome, String> {
         accuracy: matching as f64 / expected.len().max(1) as f64,
         problems,
     })
-}
-
-fn head(text: &str) -> String {
-    text.chars().take(40).collect()
 }
 
 /// A fontconfig that sees one Latin font and nothing else: LibreOffice

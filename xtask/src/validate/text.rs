@@ -10,8 +10,8 @@ use std::path::Path;
 /// not say in words.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
-    /// List markers drawn as text (bullets by depth); the notes after the
-    /// text under a heading.
+    /// List markers drawn as text (bullets by depth); the notes at the
+    /// foot of their pages (see [`note_texts`]), not in the text.
     Pdf,
     /// List markers drawn by the reading system; each note after the text of
     /// the section that first refers to it, after its number.
@@ -45,12 +45,7 @@ pub fn title_block(document: &Document) -> String {
 
 /// The edition's text: its title block, its blocks, its notes.
 pub fn expected_text(document: &Document, reader: Reader) -> String {
-    let numbers: BTreeMap<String, usize> = Document::note_ids(document.blocks())
-        .into_iter()
-        .filter(|id| document.note(id).is_some())
-        .enumerate()
-        .map(|(k, id)| (id, k + 1))
-        .collect();
+    let numbers = note_numbers(document);
     let mut text = Text {
         out: title_block(document),
         reader,
@@ -70,17 +65,42 @@ pub fn expected_text(document: &Document, reader: Reader) -> String {
             }
         }
     }
-    if reader != Reader::Epub && !numbers.is_empty() {
-        if reader == Reader::Pdf {
-            let lang = document.sections.first().map_or("und", |s| s.lang.as_str());
-            text.out.push_str(offprint::lang::notes_word(lang));
-            text.out.push('\n');
-        }
+    if reader == Reader::DocxPrinted {
         for id in Document::note_ids(document.blocks()) {
             text.note(document, &id);
         }
     }
     text.out
+}
+
+/// The text of each note as the PDF sets it at the foot of its page: its
+/// number and period, then its text.
+pub fn note_texts(document: &Document) -> Vec<String> {
+    let numbers = note_numbers(document);
+    Document::note_ids(document.blocks())
+        .iter()
+        .map(|id| {
+            let mut text = Text {
+                out: String::new(),
+                reader: Reader::Pdf,
+                numbers: &numbers,
+                depth: 0,
+            };
+            text.note(document, id);
+            text.out
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The number each note is shown with: the order of first reference.
+fn note_numbers(document: &Document) -> BTreeMap<String, usize> {
+    Document::note_ids(document.blocks())
+        .into_iter()
+        .filter(|id| document.note(id).is_some())
+        .enumerate()
+        .map(|(k, id)| (id, k + 1))
+        .collect()
 }
 
 struct Text<'n> {
