@@ -484,6 +484,14 @@ impl Inline {
     }
 }
 
+/// Whether a link's target leads out of the document (a reader can follow
+/// it from any edition): `http`, `https`, `mailto` or `ftp`.
+pub fn leads_out(target: &str) -> bool {
+    ["http://", "https://", "mailto:", "ftp://"]
+        .iter()
+        .any(|scheme| target.starts_with(scheme))
+}
+
 /// The text of `content` without markup; a line break is a space, a note
 /// reference nothing.
 pub fn plain_text(content: &[Inline]) -> Cow<'_, str> {
@@ -556,6 +564,17 @@ impl Document {
     /// The note `id` names.
     pub fn note(&self, id: &str) -> Option<&Note> {
         self.notes.iter().find(|note| note.id == id)
+    }
+
+    /// The number each note is shown with, by id: its place in the order of
+    /// first reference (a note nothing refers to has none).
+    pub fn note_numbers(&self) -> std::collections::BTreeMap<String, usize> {
+        Document::note_ids(self.blocks())
+            .into_iter()
+            .filter(|id| self.note(id).is_some())
+            .enumerate()
+            .map(|(k, id)| (id, k + 1))
+            .collect()
     }
 
     /// The ids of the notes `blocks` refer to, in the order of their first

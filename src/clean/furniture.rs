@@ -407,33 +407,8 @@ fn is_roman(w: &str) -> bool {
             total += v as i64;
         }
     }
-    (1..=200).contains(&total) && to_roman(total as u32) == lower
-}
-
-fn to_roman(mut n: u32) -> String {
-    const TABLE: [(u32, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in TABLE {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
+    (1..=200).contains(&total)
+        && crate::model::NumberStyle::LowerRoman.format(total as u32) == lower
 }
 
 #[cfg(test)]

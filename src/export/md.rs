@@ -4,6 +4,7 @@
 //! tables, footnotes, `~~strikeout~~`, `^super^` and `~sub~`). What it
 //! writes, [`crate::input::markdown`] reads back to the same model.
 
+use super::push_prefixed;
 use crate::model::{Alignment, Block, BlockKind, Document, Inline, Note, Table};
 
 pub fn to_markdown(document: &Document) -> String {
@@ -144,22 +145,6 @@ fn blocks_markdown(blocks: &[Block], tight: bool) -> String {
         push_block(&mut body, block);
     }
     body
-}
-
-/// `body` with `first` before its first line and `rest` before every later
-/// line that is not blank.
-fn push_prefixed(out: &mut String, body: &str, first: &str, rest: &str) {
-    for (k, line) in body.split('\n').enumerate() {
-        if k > 0 {
-            out.push('\n');
-        }
-        if k == 0 {
-            out.push_str(first);
-        } else if !line.is_empty() {
-            out.push_str(rest);
-        }
-        out.push_str(line);
-    }
 }
 
 fn push_note(out: &mut String, note: &Note) {

@@ -3,6 +3,7 @@
 //! line with their cells parted by tabs; note references as `[id]`, the notes
 //! at the end.
 
+use super::push_prefixed;
 use crate::model::{plain_text, Block, BlockKind, Document, Inline};
 
 pub fn to_text(document: &Document) -> String {
@@ -76,22 +77,6 @@ fn blocks_text(blocks: &[Block]) -> String {
         push_block(&mut body, block);
     }
     body
-}
-
-/// `body` with `first` before its first line, `rest` before later lines that
-/// are not blank.
-fn push_prefixed(out: &mut String, body: &str, first: &str, rest: &str) {
-    for (k, line) in body.split('\n').enumerate() {
-        if k > 0 {
-            out.push('\n');
-        }
-        if k == 0 {
-            out.push_str(first);
-        } else if !line.is_empty() {
-            out.push_str(rest);
-        }
-        out.push_str(line);
-    }
 }
 
 fn push_inlines(out: &mut String, content: &[Inline]) {

@@ -84,7 +84,7 @@ fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: St
             Inline::Subscript { content } => {
                 push_flat(flat, content, notes, Style { raise: -1, ..style })
             }
-            Inline::Link { target, content } if is_external(target) => {
+            Inline::Link { target, content } if crate::model::leads_out(target) => {
                 flat.links.push(Target::Uri(target.clone()));
                 let link = u16::try_from(flat.links.len()).unwrap_or(0);
                 push_flat(flat, content, notes, Style { link, ..style })
@@ -107,13 +107,6 @@ fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: St
             Inline::LineBreak => push(flat, "\n", style),
         }
     }
-}
-
-/// A link a reader can follow out of the document.
-fn is_external(target: &str) -> bool {
-    ["http://", "https://", "mailto:", "ftp://"]
-        .iter()
-        .any(|scheme| target.starts_with(scheme))
 }
 
 /// Where a block is set: its language, how far it is indented, and the

@@ -200,7 +200,7 @@ pub fn typeset_into(
     for chunk in title_block(document, design, &mut setter, measure) {
         pages.add(chunk, &mut setter, sink)?;
     }
-    let notes = note_numbers(document);
+    let notes = document.note_numbers();
     pages.footnotes = footnotes::Footnotes::set(document, design, &notes, &mut setter, measure)?;
     for section in &document.sections {
         let mut outline = vec![(
@@ -303,17 +303,6 @@ fn title_block(
         });
     }
     chunks
-}
-
-/// The number each note is shown with: its place in the order of first
-/// reference.
-fn note_numbers(document: &Document) -> blocks::NoteNumbers {
-    Document::note_ids(document.blocks())
-        .into_iter()
-        .filter(|id| document.note(id).is_some())
-        .enumerate()
-        .map(|(k, id)| (id, k + 1))
-        .collect()
 }
 
 /// Fills pages with chunks as they come: a heading stays with the first two

@@ -286,7 +286,7 @@ impl Builder<'_> {
                 }
                 Inline::Link { target, content } => {
                     let inner = self.pieces(content, role, marks, lang);
-                    if is_external(target) {
+                    if crate::model::leads_out(target) {
                         let mut link = Hyperlink::new(target, HyperlinkType::External);
                         for piece in inner {
                             if let Piece::Run(run) = piece {
@@ -399,13 +399,6 @@ impl Piece {
             link => link,
         }
     }
-}
-
-/// A link Word can follow out of the document.
-fn is_external(target: &str) -> bool {
-    ["http://", "https://", "mailto:", "ftp://"]
-        .iter()
-        .any(|scheme| target.starts_with(scheme))
 }
 
 /// How a list is numbered in Word: the number format and level text.

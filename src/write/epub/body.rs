@@ -242,7 +242,7 @@ impl<'u, 'b> Body<'u, 'b> {
                 self.html
                     .push_str(&format!("<code>{}</code>", escape(text)));
             }
-            Inline::Link { target, content } if is_external(target) => {
+            Inline::Link { target, content } if crate::model::leads_out(target) => {
                 self.html
                     .push_str(&format!("<a href=\"{}\">", escape(target)));
                 self.inlines(content, role, marks, lang);
@@ -312,13 +312,6 @@ fn bold() -> Marks {
         bold: true,
         ..Marks::NONE
     }
-}
-
-/// A link the reading system can follow out of the book.
-fn is_external(target: &str) -> bool {
-    ["http://", "https://", "mailto:", "ftp://"]
-        .iter()
-        .any(|scheme| target.starts_with(scheme))
 }
 
 /// The `type` and `start` of an `<ol>`.

@@ -45,7 +45,7 @@ pub fn title_block(document: &Document) -> String {
 
 /// The edition's text: its title block, its blocks, its notes.
 pub fn expected_text(document: &Document, reader: Reader) -> String {
-    let numbers = note_numbers(document);
+    let numbers = document.note_numbers();
     let mut text = Text {
         out: title_block(document),
         reader,
@@ -76,7 +76,7 @@ pub fn expected_text(document: &Document, reader: Reader) -> String {
 /// The text of each note as the PDF sets it at the foot of its page: its
 /// number and period, then its text.
 pub fn note_texts(document: &Document) -> Vec<String> {
-    let numbers = note_numbers(document);
+    let numbers = document.note_numbers();
     Document::note_ids(document.blocks())
         .iter()
         .map(|id| {
@@ -90,16 +90,6 @@ pub fn note_texts(document: &Document) -> Vec<String> {
             text.out
         })
         .filter(|t| !t.is_empty())
-        .collect()
-}
-
-/// The number each note is shown with: the order of first reference.
-fn note_numbers(document: &Document) -> BTreeMap<String, usize> {
-    Document::note_ids(document.blocks())
-        .into_iter()
-        .filter(|id| document.note(id).is_some())
-        .enumerate()
-        .map(|(k, id)| (id, k + 1))
         .collect()
 }
 
