@@ -277,6 +277,23 @@ pub struct ListItem {
     pub blocks: Vec<Block>,
 }
 
+impl ListItem {
+    /// The paragraph that opens the item (beside its marker), if one does,
+    /// and the blocks after it.
+    pub fn lead(&self) -> (Option<(&Block, &[Inline])>, &[Block]) {
+        match self.blocks.split_first() {
+            Some((
+                first @ Block {
+                    kind: BlockKind::Paragraph { content },
+                    ..
+                },
+                rest,
+            )) => (Some((first, content)), rest),
+            _ => (None, &self.blocks),
+        }
+    }
+}
+
 /// How a numbered list counts: from `start`, in `style`, each number
 /// followed (or surrounded) by `delimiter`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -333,28 +333,19 @@ impl Blocks<'_, '_> {
                 after_heading: false,
                 ..place
             };
-            let mut rest = item.blocks.as_slice();
-            match item.blocks.first() {
-                Some(
-                    first @ Block {
-                        kind: BlockKind::Paragraph { content },
-                        ..
-                    },
-                ) => {
+            let (lead, rest) = item.lead();
+            let outline = std::mem::take(&mut outline);
+            match lead {
+                Some((first, content)) => {
                     let lang = first.lang_or(place.lang).to_string();
                     let first_place = Place {
                         lang: &lang,
                         ..item_place
                     };
-                    let outline = std::mem::take(&mut outline);
                     self.text(content, first_place, space, Some(&marker), outline)?;
-                    rest = &item.blocks[1..];
                 }
                 // An item that opens with no paragraph still shows its marker.
-                _ => {
-                    let outline = std::mem::take(&mut outline);
-                    self.text(&[], item_place, space, Some(&marker), outline)?;
-                }
+                None => self.text(&[], item_place, space, Some(&marker), outline)?,
             }
             for block in rest {
                 self.block(block, item_place, Vec::new())?;

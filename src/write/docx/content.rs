@@ -149,21 +149,15 @@ impl Builder<'_> {
             let numbered = Paragraph::new()
                 .style(style)
                 .numbering(NumberingId::new(instance), IndentLevel::new(depth));
-            let mut rest = item.blocks.as_slice();
-            match item.blocks.first() {
-                Some(
-                    first @ Block {
-                        kind: BlockKind::Paragraph { content },
-                        ..
-                    },
-                ) => {
+            let (lead, rest) = item.lead();
+            match lead {
+                Some((first, content)) => {
                     let lang = first.lang_or(place.lang).to_string();
                     let p = self.inlines_into(numbered, content, Role::Body, Marks::NONE, &lang);
                     self.push_body(p, &lang);
-                    rest = &item.blocks[1..];
                 }
                 // An item that opens with no paragraph still shows its marker.
-                _ => self.push_body(numbered, place.lang),
+                None => self.push_body(numbered, place.lang),
             }
             for block in rest {
                 self.block(block, inner);

@@ -117,14 +117,9 @@ fn push_paragraphs(
                         Some(n) => ("List Number", n.marker(k)),
                         None => ("List Bullet", ["•", "◦", "▪"][depth % 3].to_string()),
                     };
-                    let mut rest = item.blocks.as_slice();
-                    let text = match item.blocks.first().map(|b| &b.kind) {
-                        Some(BlockKind::Paragraph { content }) => {
-                            rest = &item.blocks[1..];
-                            docx_text(content, referred)
-                        }
-                        _ => String::new(),
-                    };
+                    let (lead, rest) = item.lead();
+                    let text =
+                        lead.map_or_else(String::new, |(_, content)| docx_text(content, referred));
                     out.push((style.to_string(), text, Some(marker)));
                     push_paragraphs(out, rest, (depth + 1, quoted), referred);
                 }
