@@ -607,6 +607,19 @@ impl<'t> Builder<'t> {
         for note in &mut self.notes {
             lettered_lists(&mut note.blocks, &source_lines);
         }
+        let referred = Document::note_ids(sections.iter().flat_map(|s| &s.blocks));
+        for note in self.notes.iter().filter(|n| !referred.contains(&n.id)) {
+            let line = note
+                .blocks
+                .first()
+                .and_then(|b| b.provenance.spans.first())
+                .map_or(1, |span| span.first_line);
+            let what = format!(
+                "note [^{}] is never referred to: no edition shows it",
+                note.id
+            );
+            self.warnings.push((line, what));
+        }
         if !self.any_div {
             // Markdown without sections is in the language its text is in.
             let detector = LanguageDetector::default();
@@ -916,6 +929,11 @@ mod tests {
         assert_eq!(texts, ["A chart", "<div>raw</div>"]);
         assert_eq!(markdown.warnings.len(), 2);
         assert_eq!(markdown.warnings[1].0, 3);
+        let markdown = read_markdown("Text.\n\n[^lost]: Never referred to.\n").unwrap();
+        assert_eq!(markdown.document.notes.len(), 1);
+        assert_eq!(markdown.warnings.len(), 1, "{:?}", markdown.warnings);
+        assert!(markdown.warnings[0].1.contains("[^lost]"));
+        assert_eq!(markdown.warnings[0].0, 3);
     }
 
     #[test]
