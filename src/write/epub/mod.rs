@@ -631,16 +631,6 @@ sup a { text-decoration: none; }\n\
 aside.note { font-size: 0.9em; margin: 1.5em 0 0; border-top: thin solid #888; padding-top: 0.3em; }\n\
 aside.note p.note-number { margin: 0; font-weight: bold; }\n",
     );
-    if let Some(mono) = usage
-        .faces
-        .keys()
-        .find(|&&f| usage.book.face(f).family == "Noto Sans Mono" || is_monospaced(usage.book, f))
-    {
-        css.push_str(&format!(
-            "code, pre {{ font-family: \"{}\", monospace; }}\n",
-            family(usage.book, fonts, *mono)
-        ));
-    }
     // Per language: the faces of its script first, and its line rules.
     let (cjk, latin): (Vec<&String>, Vec<&String>) = langs
         .iter()
@@ -691,6 +681,14 @@ aside.note p.note-number { margin: 0; font-weight: bold; }\n",
                 selectors(&["p", "li"])
             ));
         }
+    }
+    // Code in the monospaced face, whatever the language's stack says (the
+    // `:lang()` rules above are more specific than `code`, hence `:root`).
+    if let Some(mono) = usage.faces.keys().find(|&&f| is_monospaced(usage.book, f)) {
+        css.push_str(&format!(
+            "\n:root code, :root pre {{\n  font-family: \"{}\", monospace;\n}}\n",
+            family(usage.book, fonts, *mono)
+        ));
     }
     css
 }
@@ -1224,6 +1222,12 @@ mod tests {
             "{css}"
         );
         assert!(css.contains("line-break: strict"));
+        // Code keeps the monospaced face against the languages' stacks.
+        let code = css.find(":root code, :root pre {\n  font-family: \"NotoSansMono-Regular\"");
+        assert!(
+            code.is_some_and(|at| at > css.rfind(":lang(").unwrap()),
+            "{css}"
+        );
         assert!(css.contains("p:lang(en), li:lang(en) {\n  hyphens: auto;"));
         // A readable measure; Latin text ragged, Chinese justified.
         assert!(css.contains("max-width: 36em;\n  margin: 0 auto;"));
