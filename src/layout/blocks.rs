@@ -37,6 +37,7 @@ pub fn flatten(content: &[Inline], notes: &NoteNumbers) -> Flat {
         marks: Marks::NONE,
         raise: 0,
         link: 0,
+        struck: false,
     };
     push_flat(&mut flat, content, notes, style);
     flat
@@ -48,18 +49,20 @@ struct Style {
     marks: Marks,
     raise: i8,
     link: u16,
+    struck: bool,
 }
 
 fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: Style) {
     let push = |flat: &mut Flat, text: &str, style: Style| {
         let start = flat.text.len();
         flat.text.push_str(text);
-        if style.marks != Marks::NONE || style.raise != 0 || style.link != 0 {
+        if style.marks != Marks::NONE || style.raise != 0 || style.link != 0 || style.struck {
             flat.spans.push(MarkSpan {
                 range: start..flat.text.len(),
                 marks: style.marks,
                 raise: style.raise,
                 link: style.link,
+                struck: style.struck,
             });
         }
     };
@@ -89,9 +92,16 @@ fn push_flat(flat: &mut Flat, content: &[Inline], notes: &NoteNumbers, style: St
                 let link = u16::try_from(flat.links.len()).unwrap_or(0);
                 push_flat(flat, content, notes, Style { link, ..style })
             }
-            Inline::Strikeout { content } | Inline::Link { content, .. } => {
-                push_flat(flat, content, notes, style)
-            }
+            Inline::Strikeout { content } => push_flat(
+                flat,
+                content,
+                notes,
+                Style {
+                    struck: true,
+                    ..style
+                },
+            ),
+            Inline::Link { content, .. } => push_flat(flat, content, notes, style),
             Inline::NoteRef { id } => {
                 if let Some(&number) = notes.get(id) {
                     flat.links.push(Target::Note(number));
@@ -369,6 +379,7 @@ impl Blocks<'_, '_> {
             },
             raise: 0,
             link: 0,
+            struck: false,
         }];
         let lines = self
             .setter
@@ -515,6 +526,7 @@ fn bolden(flat: &mut Flat) {
                 },
                 raise: 0,
                 link: 0,
+                struck: false,
             });
         }
         at = span.range.end;
@@ -535,6 +547,7 @@ fn bolden(flat: &mut Flat) {
             },
             raise: 0,
             link: 0,
+            struck: false,
         });
     }
     flat.spans = spans;
@@ -592,7 +605,8 @@ mod tests {
                     range: 2..4,
                     marks: italic,
                     raise: 0,
-                    link: 0
+                    link: 0,
+                    struck: false
                 },
                 MarkSpan {
                     range: 4..5,
@@ -601,14 +615,16 @@ mod tests {
                         ..italic
                     },
                     raise: 0,
-                    link: 0
+                    link: 0,
+                    struck: false
                 },
                 // The note's number is raised and leads to the note.
                 MarkSpan {
                     range: 5..6,
                     marks: Marks::NONE,
                     raise: 1,
-                    link: 1
+                    link: 1,
+                    struck: false
                 },
                 MarkSpan {
                     range: 6..7,
@@ -617,7 +633,8 @@ mod tests {
                         ..Marks::NONE
                     },
                     raise: 0,
-                    link: 0
+                    link: 0,
+                    struck: false
                 },
             ]
         );

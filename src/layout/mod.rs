@@ -504,6 +504,7 @@ impl<'d> Paginator<'d> {
             for (indent, line) in &mut lines[next_line..next_line + take] {
                 let (indent, line) = (*indent, std::mem::take(line));
                 let baseline = self.top - self.used - ascent;
+                strike_rules(&line, x0 + indent, baseline, &mut self.page.rules);
                 if !links.is_empty() {
                     link_areas(&line, x0 + indent, baseline, &links, &mut self.page.links);
                     let notes = self.footnotes.of_line(&line, &links);
@@ -566,6 +567,26 @@ fn link_areas(
                 },
             });
         }
+        k = end;
+    }
+}
+
+/// A hairline through each run of `line`'s struck glyphs, the line starting
+/// at `x` on `baseline`.
+fn strike_rules(line: &Line, x: f32, baseline: f32, rules: &mut Vec<(f32, f32, f32, f32)>) {
+    let glyphs = &line.glyphs;
+    let mut k = 0;
+    while k < glyphs.len() {
+        if !glyphs[k].struck {
+            k += 1;
+            continue;
+        }
+        let end = (k..glyphs.len())
+            .find(|&j| !glyphs[j].struck)
+            .unwrap_or(glyphs.len());
+        let right = glyphs.get(end).map_or(line.width, |g| g.x);
+        let y = baseline + 0.3 * glyphs[k].size;
+        rules.push((x + glyphs[k].x, y, x + right, y));
         k = end;
     }
 }
@@ -1000,8 +1021,19 @@ mod tests {
         let running_heads = layout.pages.len() - 1;
         assert_eq!(
             rules - running_heads - with_notes,
-            3 + 3 + 1,
-            "two tables and a break"
+            3 + 3 + 1 + 1,
+            "two tables, a break and a struck word"
+        );
+        let struck = find("struck");
+        let strike = layout
+            .pages
+            .iter()
+            .flat_map(|p| &p.rules)
+            .find(|r| r.1 > struck.baseline && r.1 < struck.baseline + 5.0)
+            .expect("a rule through the struck word");
+        assert!(
+            strike.2 - strike.0 > 10.0 && strike.2 - strike.0 < 40.0,
+            "{strike:?}"
         );
         // A right-aligned column ends where its header does.
         let count = find("Column");

@@ -72,6 +72,8 @@ pub struct Glyph {
     /// The link the glyph belongs to: 0 for none, else a 1-based index into
     /// its block's link targets.
     pub link: u16,
+    /// Struck through (the model's strikeout).
+    pub struck: bool,
 }
 
 /// One line of set text.
@@ -100,6 +102,8 @@ pub struct MarkSpan {
     pub raise: i8,
     /// 0, or the 1-based index of the link target the text leads to.
     pub link: u16,
+    /// Struck through.
+    pub struck: bool,
 }
 
 /// How much smaller raised and lowered text is, and how far it moves, in em.
@@ -118,6 +122,7 @@ struct Proto {
     scale: f32,
     text: ClusterText,
     link: u16,
+    struck: bool,
 }
 
 /// A run of glyphs: a piece's content or its trailing spaces.
@@ -178,10 +183,10 @@ fn window_end(text: &str, start: usize, window: usize) -> usize {
 struct Prepared<'t> {
     text: &'t str,
     faces: Vec<FaceId>,
-    /// The raise and the link of each character (see [`MarkSpan`]; empty
-    /// when no span marks the text).
+    /// The raise, and the link and strike, of each character (see
+    /// [`MarkSpan`]; empty when no span marks the text).
     raises: Vec<i8>,
-    links: Vec<u16>,
+    links: Vec<(u16, bool)>,
     char_index: Vec<usize>,
     gaps: Vec<usize>,
     size: f32,
@@ -209,7 +214,7 @@ impl Setter<'_> {
         style: &TextStyle,
         spans: &[MarkSpan],
         base: usize,
-    ) -> (Vec<FaceId>, Vec<i8>, Vec<u16>) {
+    ) -> (Vec<FaceId>, Vec<i8>, Vec<(u16, bool)>) {
         let east_asian = is_east_asian_lang(&style.lang);
         let mut faces = Vec::with_capacity(text.len());
         let marked = if spans.is_empty() { 0 } else { text.len() };
@@ -223,8 +228,8 @@ impl Setter<'_> {
                 span += 1;
             }
             let (marks, raise, link) = match spans.get(span).filter(|s| s.range.start <= at) {
-                Some(s) => (s.marks, s.raise, s.link),
-                None => (Marks::NONE, 0, 0),
+                Some(s) => (s.marks, s.raise, (s.link, s.struck)),
+                None => (Marks::NONE, 0, (0, false)),
             };
             if !spans.is_empty() {
                 raises.push(raise);
@@ -306,10 +311,10 @@ impl Setter<'_> {
                 };
                 let advance = g.advance as f32 * scale;
                 frag.width += advance;
-                let link = links
+                let (link, struck) = links
                     .get(char_index[run_start + g.cluster])
                     .copied()
-                    .unwrap_or(0);
+                    .unwrap_or((0, false));
                 frag.glyphs.push(Proto {
                     face,
                     gid: g.gid,
@@ -319,6 +324,7 @@ impl Setter<'_> {
                     scale: glyph_scale,
                     text: text_of,
                     link,
+                    struck,
                 });
             }
             if run_end < end && gaps.binary_search(&run_end).is_ok() {
@@ -346,6 +352,7 @@ impl Setter<'_> {
             scale: 1.0,
             text: ClusterText::One('-'),
             link: 0,
+            struck: false,
         }
     }
 
@@ -790,6 +797,7 @@ fn push(line: &mut Line, g: &Proto, x: f32, size: f32) {
         size: size * g.scale,
         text: g.text.clone(),
         link: g.link,
+        struck: g.struck,
     });
 }
 
