@@ -32,9 +32,15 @@ pub type NoteNumbers = BTreeMap<String, usize>;
 /// Flattens `content`: note references become their raised numbers, line
 /// breaks mandatory breaks.
 pub fn flatten(content: &[Inline], notes: &NoteNumbers) -> Flat {
+    flatten_marked(content, notes, Marks::NONE)
+}
+
+/// Flattens `content` as if all of it were marked by `marks` (a table's
+/// header cells are bold).
+pub fn flatten_marked(content: &[Inline], notes: &NoteNumbers, marks: Marks) -> Flat {
     let mut flat = Flat::default();
     let style = Style {
-        marks: Marks::NONE,
+        marks,
         raise: 0,
         link: 0,
         struck: false,
@@ -423,10 +429,11 @@ impl Blocks<'_, '_> {
                 row.cells
                     .iter()
                     .map(|cell| {
-                        let mut flat = flatten(&cell.content, self.notes);
-                        if *head {
-                            bolden(&mut flat);
-                        }
+                        let marks = Marks {
+                            bold: *head,
+                            ..Marks::NONE
+                        };
+                        let mut flat = flatten_marked(&cell.content, self.notes, marks);
                         for span in flat.spans.iter_mut().filter(|s| s.link > 0) {
                             span.link += links;
                         }
@@ -510,47 +517,6 @@ impl Blocks<'_, '_> {
         }
         Ok(())
     }
-}
-
-/// Header cells are set bold.
-fn bolden(flat: &mut Flat) {
-    let mut spans = Vec::new();
-    let mut at = 0;
-    for span in flat.spans.drain(..) {
-        if span.range.start > at {
-            spans.push(MarkSpan {
-                range: at..span.range.start,
-                marks: Marks {
-                    bold: true,
-                    ..Marks::NONE
-                },
-                raise: 0,
-                link: 0,
-                struck: false,
-            });
-        }
-        at = span.range.end;
-        spans.push(MarkSpan {
-            marks: Marks {
-                bold: true,
-                ..span.marks
-            },
-            ..span
-        });
-    }
-    if at < flat.text.len() {
-        spans.push(MarkSpan {
-            range: at..flat.text.len(),
-            marks: Marks {
-                bold: true,
-                ..Marks::NONE
-            },
-            raise: 0,
-            link: 0,
-            struck: false,
-        });
-    }
-    flat.spans = spans;
 }
 
 /// Lines of body text with the space before them and the bookmarks they carry.
@@ -639,8 +605,11 @@ mod tests {
             ]
         );
         assert_eq!(flat.links, [Target::Note(3)]);
-        let mut head = flatten(&content, &notes);
-        bolden(&mut head);
+        let bold = Marks {
+            bold: true,
+            ..Marks::NONE
+        };
+        let head = flatten_marked(&content, &notes, bold);
         assert!(head.spans.iter().all(|s| s.marks.bold));
         assert_eq!(head.spans.first().map(|s| s.range.clone()), Some(0..2));
     }
