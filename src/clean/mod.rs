@@ -12,9 +12,11 @@
 //! | metadata | [`meta`] | `metadata` |
 //! | language labels | [`sections`] | `section-label` |
 //! | headings | [`headings`] | `heading-join` |
+//! | footnotes | [`notes`] | `footnote` |
 //! | lists | [`lists`] | — (items keep their marker) |
 //! | unwrap | [`unwrap`] | `line-join` |
 //! | dehyphenation | [`hyphen`] | `dehyphenated`, `hyphen-kept`, `hyphen-undecided` |
+//! | inline styles | [`inline`] | — (the source's faces, links and raised markers as inline content) |
 //!
 //! Nothing is dropped silently: the non-white-space characters of the
 //! document are those of the input minus the removals in the report, in
@@ -25,9 +27,11 @@ pub mod flow;
 pub mod furniture;
 pub mod headings;
 pub mod hyphen;
+pub mod inline;
 pub mod lists;
 pub mod meta;
 pub mod normalize;
+pub mod notes;
 pub mod report;
 pub mod sections;
 pub mod spacing;
@@ -139,6 +143,7 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     furniture::remove_page_numbers(&mut lines, &mut report);
     let headers = furniture::remove_running_lines(&mut lines, &mut report);
     furniture::remove_title_repeat(&mut lines, &headers, &mut report);
+    let footnotes = notes::take_footnotes(&mut lines, raw, &mut report);
     let title = meta::title_from_headers(&headers);
     let date = meta::find_date(&lines, &mut report);
     sections::take_labels(&mut lines, &mut report);
@@ -146,7 +151,10 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     let flow = Flow::new(&lines);
     let lexicon = Lexicon::from_lines(flow.lines.iter().map(|l| l.text));
     let items = assemble(&flow, &lexicon, &mut report);
-    let sections = sections::group_sections(items, &LanguageDetector::default());
+    let mut sections = sections::group_sections(items, &LanguageDetector::default());
+    let mut notes = footnotes.notes;
+    inline::restyle(&mut sections, &mut notes, raw, &footnotes.markers);
+    notes::keep_unreferenced(&mut sections, &mut notes);
 
     let mut languages: Vec<String> = Vec::new();
     for section in &sections {
@@ -163,7 +171,7 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
             ..Meta::default()
         },
         sections,
-        notes: Vec::new(),
+        notes,
     };
     Cleaned { document, report }
 }
@@ -334,7 +342,9 @@ fn join_lines(
     } else {
         let last = text.chars().next_back().unwrap_or(' ');
         let first_next = next.chars().next().unwrap_or(' ');
-        text.push_str(chars::line_joiner(last, first_next));
+        if !breaks_at_hyphen_before_digit(text, first_next) {
+            text.push_str(chars::line_joiner(last, first_next));
+        }
         join_kind
     };
     text.push_str(next);
@@ -344,6 +354,15 @@ fn join_lines(
         first_word(next)
     );
     report.push(kind, first.page, first.number, before, after);
+}
+
+/// Whether a line ends at the hyphen of a number or code that the next line goes
+/// on with (`1874-` / `02`, `pp. 12-` / `14`): the hyphen stays, with no space.
+fn breaks_at_hyphen_before_digit(text: &str, next: char) -> bool {
+    let mut tail = text.chars().rev();
+    next.is_ascii_digit()
+        && matches!(tail.next(), Some('-' | '\u{2010}' | '\u{2013}'))
+        && tail.next().is_some_and(char::is_alphanumeric)
 }
 
 /// The last white-space separated word, at most a few characters of it.

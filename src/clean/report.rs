@@ -32,6 +32,9 @@ pub enum EditKind {
     /// running header gives it, taken out of the text: it is the document's title
     /// (furniture).
     Title,
+    /// A line of a footnote at the foot of its page moved out of the text into the
+    /// document's notes; its marker in the text refers to it (notes).
+    Footnote,
     /// Two lines of one paragraph or list item joined (unwrap).
     LineJoin,
     /// A heading wrapped over several lines joined (headings).
@@ -70,6 +73,7 @@ impl EditKind {
                 | EditKind::RunningLine
                 | EditKind::Title
                 | EditKind::SectionLabel
+                | EditKind::Footnote
         )
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod markdown;
 pub mod pdf;
+pub mod style;
 pub mod text;
 
 pub use pdf::LineGeometry;
@@ -44,6 +45,9 @@ pub struct RawLine {
     pub number: usize,
     /// Where the page drew the line, when the source is a PDF.
     pub geometry: Option<LineGeometry>,
+    /// Its runs set otherwise than plain text (italic, bold, raised, linked), when
+    /// the source says.
+    pub styles: Vec<style::StyledRun>,
 }
 
 impl RawDoc {
@@ -74,6 +78,7 @@ impl From<pdf::PdfText> for RawDoc {
                             text: line.text,
                             number,
                             geometry: line.geometry,
+                            styles: line.styles,
                         }
                     })
                     .collect(),

@@ -78,6 +78,7 @@ pub fn read_text(bytes: &[u8]) -> Result<RawDoc, TextError> {
                     text: part.to_string(),
                     number: line_number,
                     geometry: None,
+                    styles: Vec::new(),
                 });
             }
             match next {

@@ -6,28 +6,23 @@
 
 use unicode_bidi::{bidi_class, BidiClass};
 
-/// The logical order of a line given in visual (left-to-right) order, made of the units
-/// that start at `starts` (byte offsets, ascending, the first 0): the text of one glyph
-/// each, kept whole.
+/// The order in which the units of a line given in visual (left-to-right) order are
+/// read, the units starting at `starts` (byte offsets, ascending, the first 0): the
+/// text of one glyph each, kept whole. `None` when the line reads as drawn.
 ///
 /// A line whose strong units are mostly right-to-left is reversed, then each run of
 /// left-to-right units in it (words, numbers, with what stands between them) is turned
 /// back; in a left-to-right line only the right-to-left runs are reversed. Lines without
-/// right-to-left characters come back unchanged.
-pub(super) fn logical_order(visual: &str, starts: &[usize]) -> String {
+/// right-to-left characters read as drawn.
+pub(super) fn reading_order(visual: &str, starts: &[usize]) -> Option<Vec<usize>> {
     // Most lines hold no right-to-left letter: a look at their non-ASCII characters.
     let has_rtl = visual
         .chars()
         .any(|c| !c.is_ascii() && direction(c) == Some(Direction::Rtl));
     if !has_rtl {
-        return visual.to_owned();
+        return None;
     }
-    let ends = starts.iter().skip(1).copied().chain([visual.len()]);
-    let units: Vec<&str> = starts
-        .iter()
-        .zip(ends)
-        .map(|(&a, b)| &visual[a..b])
-        .collect();
+    let units = units(visual, starts);
     let directions: Vec<Option<Direction>> = units
         .iter()
         .map(|u| u.chars().find_map(direction))
@@ -45,7 +40,13 @@ pub(super) fn logical_order(visual: &str, starts: &[usize]) -> String {
     for run in runs_of(&in_order, embedded) {
         order[run].reverse();
     }
-    order.into_iter().map(|i| units[i]).collect()
+    Some(order)
+}
+
+/// The units of `text` that start at `starts`.
+pub(super) fn units<'t>(text: &'t str, starts: &[usize]) -> Vec<&'t str> {
+    let ends = starts.iter().skip(1).copied().chain([text.len()]);
+    starts.iter().zip(ends).map(|(&a, b)| &text[a..b]).collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,16 @@ mod tests {
 
     fn rev(word: &str) -> String {
         word.chars().rev().collect()
+    }
+
+    fn logical_order(visual: &str, starts: &[usize]) -> String {
+        match reading_order(visual, starts) {
+            Some(order) => {
+                let units = units(visual, starts);
+                order.into_iter().map(|i| units[i]).collect()
+            }
+            None => visual.to_owned(),
+        }
     }
 
     /// A line of one glyph a character.

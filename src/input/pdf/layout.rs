@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::bidi;
 use super::columns::{self, Place};
 use super::{Glyph, LineGeometry, PdfLine};
+use crate::input::style::{Raise, RunBuilder, Style, StyledRun};
 
 /// Gap between glyphs, in em, above which we insert a space when the PDF drew none.
 /// Chromium, LibreOffice and wkhtmltopdf draw their spaces; TeX does not, and its
@@ -259,11 +260,12 @@ fn extent(glyphs: &[Placed]) -> columns::Chunk {
 
 /// One line from a run of glyphs on one baseline, or `None` if it is only whitespace.
 fn make_line(segment: &[Placed], angle: i32, frame: Frame) -> Option<PdfLine> {
-    let text = join_line(segment)?;
+    let (text, styles) = join_line(segment)?;
     let geometry = line_geometry(segment, angle, frame.left, frame.top);
     Some(PdfLine {
         text,
         geometry: Some(geometry),
+        styles,
     })
 }
 
@@ -316,14 +318,17 @@ fn runs_between_gaps(
     runs
 }
 
-/// The text of one line, or `None` if it is only whitespace. Right-to-left text is
-/// turned into the order it is read, each glyph's text kept whole (a ligature's text is
-/// already in reading order).
-fn join_line(cluster: &[Placed]) -> Option<String> {
+/// The text of one line and how its runs are set, or `None` if it is only whitespace.
+/// Right-to-left text is turned into the order it is read, each glyph's text kept whole
+/// (a ligature's text is already in reading order).
+fn join_line(cluster: &[Placed]) -> Option<(String, Vec<StyledRun>)> {
     let mut text = String::new();
-    // Where each glyph's text (or an inserted space) starts in `text`.
+    // Where each glyph's text (or an inserted space) starts in `text`, and its style
+    // (none for a space, which takes that of the glyphs around it).
     let mut starts = Vec::with_capacity(cluster.len());
+    let mut styles: Vec<Option<Style>> = Vec::with_capacity(cluster.len());
     let word_gap = line_word_gap_em(cluster).unwrap_or(WORD_GAP_EM);
+    let baseline = Baseline::of(cluster);
     let mut previous: Option<&Placed> = None;
     for p in cluster {
         if let Some(prev) = previous {
@@ -339,16 +344,85 @@ fn join_line(cluster: &[Placed]) -> Option<String> {
                 || next.is_some_and(char::is_whitespace);
             if !drawn_space && gap > space_gap_em(&text, next, word_gap) * em {
                 starts.push(text.len());
+                styles.push(None);
                 text.push(' ');
             }
         }
         starts.push(text.len());
+        // A drawn space, like an inserted one, is set as the text around it.
+        let blank = p.glyph.text.trim().is_empty();
+        styles.push((!blank).then(|| Style {
+            raise: baseline.raise(p),
+            ..p.glyph.style.clone()
+        }));
         text.push_str(&p.glyph.text);
         previous = Some(p);
     }
-    let text = bidi::logical_order(&text, &starts);
+    let (text, runs) = styled_runs(text, &starts, &styles);
+    let leading = text.len() - text.trim_start().len();
     let trimmed = text.trim();
-    (!trimmed.is_empty()).then(|| trimmed.to_owned())
+    (!trimmed.is_empty()).then(|| (trimmed.to_owned(), runs.finish(leading, trimmed.len())))
+}
+
+/// The line's text in reading order, with the runs of its units' styles.
+fn styled_runs(text: String, starts: &[usize], styles: &[Option<Style>]) -> (String, RunBuilder) {
+    let mut runs = RunBuilder::default();
+    let Some(order) = bidi::reading_order(&text, starts) else {
+        let ends = starts.iter().skip(1).copied().chain([text.len()]);
+        for ((&start, end), style) in starts.iter().zip(ends).zip(styles) {
+            if let Some(style) = style {
+                runs.push(start..end, style);
+            }
+        }
+        return (text, runs);
+    };
+    let units = bidi::units(&text, starts);
+    let mut logical = String::with_capacity(text.len());
+    for i in order {
+        let start = logical.len();
+        logical.push_str(units[i]);
+        if let Some(style) = &styles[i] {
+            runs.push(start..logical.len(), style);
+        }
+    }
+    (logical, runs)
+}
+
+/// A line's own baseline and size, against which a glyph is raised or lowered.
+struct Baseline {
+    up: f64,
+    size: f64,
+}
+
+impl Baseline {
+    /// The baseline of the glyphs of the line's dominant size.
+    fn of(cluster: &[Placed]) -> Baseline {
+        let size = dominant_size(cluster);
+        let mut ups: Vec<f64> = cluster
+            .iter()
+            .filter(|p| (p.glyph.size - size).abs() < 0.06)
+            .map(|p| p.up)
+            .collect();
+        ups.sort_unstable_by(f64::total_cmp);
+        let up = ups.get(ups.len() / 2).copied().unwrap_or(0.0);
+        Baseline { up, size }
+    }
+
+    /// A glyph set smaller than the line and a fifth of its em above it is a
+    /// superscript; smaller and a tenth below, a subscript.
+    fn raise(&self, p: &Placed) -> Raise {
+        if p.glyph.size > 0.85 * self.size || p.glyph.text.trim().is_empty() {
+            return Raise::Baseline;
+        }
+        let shift = (p.up - self.up) / self.size;
+        if shift >= 0.2 {
+            Raise::Superscript
+        } else if shift <= -0.1 {
+            Raise::Subscript
+        } else {
+            Raise::Baseline
+        }
+    }
 }
 
 /// The gap (in em) above which a space goes between the text so far and the next
@@ -423,20 +497,24 @@ fn line_word_gap_em(cluster: &[Placed]) -> Option<f64> {
         .then(|| (gaps[at - 1] + gaps[at]) / 2.0)
 }
 
-/// Box of a line in top-down page coordinates.
-fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) -> LineGeometry {
-    // The line's size is the one most of its visible characters use, so a lone large
-    // initial or a small footnote marker does not decide it.
+/// The size most of a line's visible characters use, so that a lone large initial
+/// or a small footnote marker does not decide it.
+fn dominant_size(cluster: &[Placed]) -> f64 {
     let mut counts: HashMap<i64, usize> = HashMap::new();
     for p in cluster.iter().filter(|p| !p.glyph.text.trim().is_empty()) {
         *counts
             .entry((p.glyph.size * 10.0).round() as i64)
             .or_default() += p.glyph.text.chars().count();
     }
-    let size = counts
+    counts
         .into_iter()
         .max_by_key(|&(tenths, n)| (n, tenths))
-        .map_or(0.0, |(tenths, _)| tenths as f64 / 10.0);
+        .map_or(0.0, |(tenths, _)| tenths as f64 / 10.0)
+}
+
+/// Box of a line in top-down page coordinates.
+fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) -> LineGeometry {
+    let size = dominant_size(cluster);
 
     let visible: Vec<&Placed> = cluster
         .iter()

@@ -32,12 +32,16 @@ use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
 
+use crate::input::style::{Face, Style, StyledRun};
+
 mod bidi;
 mod cid;
 mod columns;
+mod face;
 mod fontmap;
 mod layout;
 mod limits;
+mod links;
 mod measure;
 
 #[cfg(test)]
@@ -50,6 +54,8 @@ pub struct PdfLine {
     pub text: String,
     /// `None` when the text came from the geometry-less fallback extractor.
     pub geometry: Option<LineGeometry>,
+    /// Its runs set otherwise than plain text.
+    pub styles: Vec<StyledRun>,
 }
 
 /// Where a line sits on its page, in PDF points, y measured DOWN from the top of the page.
@@ -286,6 +292,7 @@ fn read_pdf_now(
     let mut recovered = std::collections::BTreeMap::new();
     let mut shown = 0usize;
     let mut form_cycles = FormCycleCache::default();
+    let mut faces = face::Faces::default();
     let no_resources = lopdf::Dictionary::new();
     let mut extractor = quietly(|| pdf_extract::PageExtractor::new(&doc, &no_resources))
         .map_err(|why| PdfError::Malformed(format!("broken page tree ({why})")))?;
@@ -304,7 +311,13 @@ fn read_pdf_now(
             width,
             lines: Vec::new(),
         };
-        match extract_page(&doc, &mut extractor, (number, id), &mut form_cycles)? {
+        match extract_page(
+            &doc,
+            &mut extractor,
+            (number, id),
+            &mut form_cycles,
+            &mut faces,
+        )? {
             Some((lines, counts)) => {
                 page.lines = lines;
                 shown += counts.shown;
@@ -1086,13 +1099,20 @@ fn extract_page(
     extractor: &mut pdf_extract::PageExtractor,
     (number, id): (u32, ObjectId),
     forms: &mut FormCycleCache,
+    faces: &mut face::Faces,
 ) -> Result<Option<(Vec<PdfLine>, GlyphCounts)>, PdfError> {
     if quietly(|| forms.page_has_cycle(doc, id)).unwrap_or(true) {
         return Ok(None);
     }
     let spans = quietly(|| actual_text_spans(doc, id)).unwrap_or_default();
-    let mut collector = GlyphCollector::default();
+    let mut collector = GlyphCollector {
+        doc: Some(doc),
+        faces: std::mem::take(faces),
+        links: quietly(|| links::of_page(doc, id)).unwrap_or_default(),
+        ..GlyphCollector::default()
+    };
     let result = quietly(|| extractor.output_page(&mut collector, number));
+    *faces = std::mem::take(&mut collector.faces);
     if let Some(why) = collector.too_large {
         return Err(PdfError::TooLarge(why));
     }
@@ -1300,6 +1320,7 @@ fn fallback_lines(doc: &Document, number: u32) -> Vec<PdfLine> {
         .map(|text| PdfLine {
             text,
             geometry: None,
+            styles: Vec::new(),
         })
         .collect()
 }
@@ -1319,11 +1340,19 @@ struct Glyph {
     angle: i32,
     /// Which shown string (Tj operand, TJ array element) drew it, counted from 0.
     string: usize,
+    /// Its font's face and the link over it (its raise is judged against its line).
+    style: Style,
 }
 
 /// Receives glyphs from pdf-extract; all layout happens afterwards in [`build_lines`].
 #[derive(Default)]
-struct GlyphCollector {
+struct GlyphCollector<'d> {
+    doc: Option<&'d Document>,
+    faces: face::Faces,
+    /// The face of the string being shown.
+    face: Face,
+    /// The page's link annotations.
+    links: Vec<links::Link>,
     glyphs: Vec<Glyph>,
     media: [f64; 4],
     /// Strings shown so far (pdf-extract calls `begin_word` once per string).
@@ -1337,7 +1366,7 @@ struct GlyphCollector {
     too_large: Option<String>,
 }
 
-impl GlyphCollector {
+impl GlyphCollector<'_> {
     /// Stops the page (pdf-extract gives up on an error) once it has shown
     /// more glyphs than a page can hold, or the heap has passed the budget.
     fn within_limits(&mut self) -> Result<(), OutputError> {
@@ -1362,7 +1391,7 @@ impl GlyphCollector {
     }
 }
 
-impl OutputDev for GlyphCollector {
+impl OutputDev for GlyphCollector<'_> {
     fn begin_page(
         &mut self,
         _page: u32,
@@ -1416,6 +1445,17 @@ impl OutputDev for GlyphCollector {
             return Ok(());
         }
         let angle = trm.m12.atan2(trm.m11).to_degrees().round() as i32;
+        let (sin, cos) = f64::from(angle).to_radians().sin_cos();
+        // The middle of the glyph's box, a third of an em up from the baseline.
+        let middle = (
+            trm.m31 + advance / 2.0 * cos - size / 3.0 * sin,
+            trm.m32 + advance / 2.0 * sin + size / 3.0 * cos,
+        );
+        let style = Style {
+            face: self.face,
+            link: links::at(&self.links, middle),
+            ..Style::default()
+        };
         self.glyphs.push(Glyph {
             text,
             x: trm.m31,
@@ -1424,7 +1464,15 @@ impl OutputDev for GlyphCollector {
             size,
             angle,
             string,
+            style,
         });
+        Ok(())
+    }
+
+    fn font(&mut self, font: &Dictionary) -> Result<(), OutputError> {
+        if let Some(doc) = self.doc {
+            self.face = self.faces.of(doc, font);
+        }
         Ok(())
     }
 
@@ -1445,6 +1493,7 @@ impl OutputDev for GlyphCollector {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::style::Raise;
     use lopdf::{dictionary, EncryptionState, EncryptionVersion, Permissions, Stream};
 
     /// A Letter-size document, one page per content stream, Helvetica as /F1. Resources
@@ -1647,6 +1696,73 @@ mod tests {
         let footer = geometry(&page.lines[3]);
         assert_eq!(footer.font_size, 9.0);
         assert!((footer.top - (792.0 - 40.0 - 9.0)).abs() < 0.01);
+    }
+
+    #[test]
+    fn glyphs_carry_their_fonts_face_their_raise_and_the_link_over_them() {
+        let mut doc = document(&["BT /F1 10 Tf 72 700 Td (Read the ) Tj /F2 10 Tf (register) Tj \
+             /F1 10 Tf ( now) Tj 3.5 Ts /F1 6 Tf (1) Tj 0 Ts /F1 10 Tf ( at the ) Tj (archive) Tj (.) Tj ET"]);
+        let italic = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica-Oblique",
+        });
+        let pages = doc
+            .catalog()
+            .unwrap()
+            .get(b"Pages")
+            .unwrap()
+            .as_reference()
+            .unwrap();
+        let fonts = doc
+            .get_dictionary_mut(pages)
+            .unwrap()
+            .get_mut(b"Resources")
+            .and_then(Object::as_dict_mut)
+            .and_then(|r| r.get_mut(b"Font"))
+            .and_then(Object::as_dict_mut)
+            .unwrap();
+        fonts.set("F2", italic);
+        // "archive" runs from x = 203.7 to 236 (Helvetica's widths).
+        let link = doc.add_object(dictionary! {
+            "Type" => "Annot", "Subtype" => "Link",
+            "Rect" => vec![202.into(), 695.into(), 237.into(), 712.into()],
+            "A" => dictionary! { "S" => "URI", "URI" => Object::string_literal("https://example.org/") },
+        });
+        let page = doc.get_pages()[&1];
+        doc.get_dictionary_mut(page)
+            .unwrap()
+            .set("Annots", vec![link.into()]);
+        let text = read_pdf(&bytes(&mut doc), None).expect("readable");
+        let line = &text.pages[0].lines[0];
+        assert_eq!(line.text, "Read the register now1 at the archive.");
+        let runs: Vec<(&str, Face, Raise, Option<&str>)> = line
+            .styles
+            .iter()
+            .map(|r| {
+                (
+                    &line.text[r.range.clone()],
+                    r.style.face,
+                    r.style.raise,
+                    r.style.link.as_deref(),
+                )
+            })
+            .collect();
+        let italic = Face {
+            italic: true,
+            ..Face::default()
+        };
+        assert_eq!(
+            runs,
+            [
+                ("register", italic, Raise::Baseline, None),
+                ("1", Face::default(), Raise::Superscript, None),
+                (
+                    "archive",
+                    Face::default(),
+                    Raise::Baseline,
+                    Some("https://example.org/")
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -782,6 +782,8 @@ impl<'a> Iterator for PdfFontIter<'a> {
 }
 
 trait PdfFont : Debug {
+    /// The font's dictionary, for an output device that wants to know its face.
+    fn dictionary(&self) -> &Dictionary;
     fn get_width(&self, id: CharCode) -> f64;
     fn next_char(&self, iter: &mut Iter<u8>) -> Option<(CharCode, u8)>;
     fn decode_char(&self, char: CharCode) -> String;
@@ -806,6 +808,9 @@ impl<'a> dyn PdfFont + 'a {
 
 
 impl<'a> PdfFont for PdfSimpleFont<'a> {
+    fn dictionary(&self) -> &Dictionary {
+        self.font
+    }
     fn get_width(&self, id: CharCode) -> f64 {
         let width = self.widths.get(&id);
         if let Some(width) = width {
@@ -859,6 +864,9 @@ impl<'a> fmt::Debug for PdfSimpleFont<'a> {
 }
 
 impl<'a> PdfFont for PdfType3Font<'a> {
+    fn dictionary(&self) -> &Dictionary {
+        self.font
+    }
     fn get_width(&self, id: CharCode) -> f64 {
         let width = self.widths.get(&id);
         if let Some(width) = width {
@@ -1040,6 +1048,9 @@ impl<'a> PdfCIDFont<'a> {
 }
 
 impl<'a> PdfFont for PdfCIDFont<'a> {
+    fn dictionary(&self) -> &Dictionary {
+        self.font
+    }
     fn get_width(&self, id: CharCode) -> f64 {
         let width = self.widths.get(&id);
         if let Some(width) = width {
@@ -1285,6 +1296,7 @@ fn show_text(gs: &mut GraphicsState, s: &[u8],
     dlog!("{:?}", font.decode(s));
     dlog!("{:?}", font.decode(s).as_bytes());
     dlog!("{:?}", s);
+    output.font(font.dictionary())?;
     output.begin_word()?;
 
     for (c, length) in font.char_codes(s) {
@@ -1888,6 +1900,8 @@ pub trait OutputDev {
     fn end_page(&mut self)-> Result<(), OutputError>;
     fn output_character(&mut self, trm: &Transform, width: f64, spacing: f64, font_size: f64, char: &str) -> Result<(), OutputError>;
     fn begin_word(&mut self)-> Result<(), OutputError>;
+    /// The font of the string about to be shown (called before `begin_word`).
+    fn font(&mut self, _font: &Dictionary) -> Result<(), OutputError> {Ok(())}
     fn end_word(&mut self)-> Result<(), OutputError>;
     fn end_line(&mut self)-> Result<(), OutputError>;
     fn stroke(&mut self, _ctm: &Transform, _colorspace: &ColorSpace, _color: &[f64], _path: &Path)-> Result<(), OutputError> {Ok(())}
