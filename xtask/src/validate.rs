@@ -145,11 +145,12 @@ pub fn run(mut args: impl Iterator<Item = String>) -> Result<(), String> {
     let out = root.join("target/validate");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    // The brief, a Markdown document with every construct of the model, and
-    // the corpus's LibreOffice PDFs.
+    // The brief, a Markdown document with every construct of the model, a PDF
+    // with emphasis, links and footnotes, and the corpus's LibreOffice PDFs.
     let mut inputs = vec![
         root.join("fixtures/brief/brief.extracted.txt"),
         root.join("fixtures/markdown/constructs.expected.md"),
+        root.join("fixtures/rich/rich.latex.pdf"),
     ];
     let mut corpus: Vec<PathBuf> = std::fs::read_dir(root.join("fixtures/corpus"))
         .map_err(|e| e.to_string())?
