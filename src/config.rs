@@ -22,7 +22,7 @@
 //! ```
 
 use crate::fonts::{script::Class, Role};
-use crate::model::{Document, Meta};
+use crate::model::{Document, Lang, Meta};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -249,13 +249,12 @@ impl Settings {
         if self.region.is_empty() {
             return;
         }
-        let retag = |tag: &mut String| {
-            let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
-            if let Some(regional) = self.region.get(&primary) {
+        let retag = |tag: &mut Lang| {
+            if let Some(regional) = self.region.get(tag.primary()) {
                 // Only a bare tag takes the region: `en-US` written in the
                 // source is kept as it is.
                 if !tag.contains('-') {
-                    tag.clone_from(regional);
+                    *tag = Lang::new(regional);
                 }
             }
         };
@@ -265,7 +264,7 @@ impl Settings {
                 retag(&mut block.lang);
             }
         }
-        let mut languages: Vec<String> = Vec::new();
+        let mut languages: Vec<Lang> = Vec::new();
         for mut lang in std::mem::take(&mut document.meta.languages) {
             retag(&mut lang);
             if !languages.contains(&lang) {

@@ -1,7 +1,7 @@
 //! Editions: the combined document, and one per language holding that
 //! language's sections (the English edition holds the English sections, …).
 
-use crate::model::Document;
+use crate::model::{Document, Lang};
 
 /// One edition of a document.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,7 +45,7 @@ impl Edition {
 
     /// The language of the edition (for the combined edition: of its first
     /// section), with its region when the document has one (`en-GB`).
-    pub fn lang(&self, document: &Document) -> String {
+    pub fn lang(&self, document: &Document) -> Lang {
         match self {
             Edition::Combined => document
                 .meta
@@ -53,14 +53,14 @@ impl Edition {
                 .first()
                 .cloned()
                 .or_else(|| document.sections.first().map(|s| s.lang.clone()))
-                .unwrap_or_else(|| "und".into()),
+                .unwrap_or_else(Lang::undetermined),
             Edition::Lang(lang) => document
                 .meta
                 .languages
                 .iter()
-                .find(|tag| crate::lang::primary(tag) == lang.as_str())
+                .find(|tag| tag.primary() == lang.as_str())
                 .cloned()
-                .unwrap_or_else(|| lang.clone()),
+                .unwrap_or_else(|| Lang::new(lang)),
         }
     }
 

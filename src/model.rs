@@ -11,6 +11,7 @@
 //! The JSON form (see [`crate::export::json`]) is versioned by
 //! [`FORMAT_VERSION`]; bump it whenever a field changes meaning or disappears.
 
+pub use crate::lang::Lang;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
@@ -53,7 +54,7 @@ pub struct Meta {
     pub rights: Option<String>,
     /// Language tags of the sections, in order of first appearance.
     #[serde(default)]
-    pub languages: Vec<String>,
+    pub languages: Vec<Lang>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
 }
@@ -86,7 +87,7 @@ pub struct Source {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Section {
     /// BCP 47 language tag (`en`, `zh`, `fr`, `es`, …; `und` when unknown).
-    pub lang: String,
+    pub lang: Lang,
     /// The label that opened the section in the source ("Chinese"), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
@@ -107,8 +108,8 @@ impl Section {
 pub struct Block {
     #[serde(flatten)]
     pub kind: BlockKind,
-    /// Language detected for this block alone (falls back to its section's).
-    pub lang: String,
+    /// Language detected for this block alone (empty: its section's).
+    pub lang: Lang,
     pub provenance: Provenance,
 }
 
@@ -117,7 +118,7 @@ impl Block {
     pub fn new(kind: BlockKind, lang: &str) -> Block {
         Block {
             kind,
-            lang: lang.to_string(),
+            lang: Lang::new(lang),
             provenance: Provenance::default(),
         }
     }

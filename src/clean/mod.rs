@@ -156,7 +156,7 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     inline::restyle(&mut sections, &mut notes, raw, &footnotes.markers);
     notes::keep_unreferenced(&mut sections, &mut notes);
 
-    let mut languages: Vec<String> = Vec::new();
+    let mut languages: Vec<crate::model::Lang> = Vec::new();
     for section in &sections {
         if !languages.contains(&section.lang) {
             languages.push(section.lang.clone());
@@ -197,7 +197,7 @@ impl OpenBlock {
         self.text.shrink_to_fit();
         let block = Block {
             kind: BlockKind::paragraph(self.text),
-            lang: String::new(),
+            lang: Default::default(),
             provenance: self.provenance,
         };
         match self.opening {
@@ -247,7 +247,7 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
             }
             items.push(Item::Block(Block {
                 kind: BlockKind::heading(flow.heading_level(i), text),
-                lang: String::new(),
+                lang: Default::default(),
                 provenance,
             }));
             i += heading;

@@ -223,7 +223,7 @@ fn close((id, text, provenance): (String, String, Provenance), found: &mut Footn
         id,
         blocks: vec![Block {
             kind: BlockKind::paragraph(text),
-            lang: String::new(),
+            lang: Default::default(),
             provenance,
         }],
     });

@@ -217,7 +217,7 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
         let (mut block, marker) = match item {
             Item::Label(label) => {
                 sections.push(Section {
-                    lang: label.lang,
+                    lang: label.lang.as_str().into(),
                     label: Some(label.name),
                     blocks: Vec::new(),
                 });
@@ -230,7 +230,7 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
             (None, _) => true,
             // The first block under a label belongs to it whatever it looks like.
             (Some(section), _) if section.label.is_some() && section.blocks.is_empty() => false,
-            (Some(section), Some(lang)) => *lang != section.lang && section.lang != "und",
+            (Some(section), Some(lang)) => section.lang != lang.as_str() && section.lang != "und",
             (Some(_), None) => false,
         };
         if opens_section {
@@ -243,10 +243,10 @@ pub fn group_sections(items: Vec<Item>, detector: &LanguageDetector) -> Vec<Sect
         let section = sections.last_mut().expect("a section was just ensured");
         if section.lang == "und" {
             if let Some(lang) = &lang {
-                section.lang = lang.clone();
+                section.lang = lang.into();
             }
         }
-        block.lang = own.unwrap_or_else(|| section.lang.clone());
+        block.lang = own.map_or_else(|| section.lang.clone(), crate::lang::Lang::from);
         match marker {
             Some(marker) => add_item(&mut section.blocks, &marker, block),
             None => section.blocks.push(block),

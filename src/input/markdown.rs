@@ -16,7 +16,7 @@ use crate::clean::chars::line_joiner;
 use crate::clean::lists::{add_item, parse_marker};
 use crate::clean::sections::LanguageDetector;
 use crate::model::{
-    Alignment, Block, BlockKind, Cell, Delimiter, Document, Inline, ListItem, Meta, Note,
+    Alignment, Block, BlockKind, Cell, Delimiter, Document, Inline, Lang, ListItem, Meta, Note,
     NumberStyle, Numbering, Provenance, Row, Section, Table,
 };
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -553,7 +553,10 @@ impl<'t> Builder<'t> {
                 blocks: Vec::new(),
             });
         }
-        let lang = self.sections.last().map_or("und", |s| &s.lang).to_string();
+        let lang = self
+            .sections
+            .last()
+            .map_or_else(Lang::undetermined, |s| s.lang.clone());
         let block = Block {
             kind,
             lang,
@@ -631,7 +634,7 @@ impl<'t> Builder<'t> {
                     .collect();
                 if let Some(lang) = detector.detect(&text) {
                     retag_unknown(&mut section.blocks, &lang);
-                    section.lang = lang;
+                    section.lang = lang.into();
                 }
             }
         }
@@ -656,7 +659,7 @@ impl<'t> Builder<'t> {
 fn retag_unknown(blocks: &mut [Block], lang: &str) {
     for block in blocks {
         if block.lang == "und" {
-            block.lang = lang.to_string();
+            block.lang = lang.into();
         }
         match &mut block.kind {
             BlockKind::List { items, .. } => {
@@ -822,7 +825,7 @@ fn open_section(attributes: &str, line: usize) -> Result<Section, MarkdownError>
         unescape_quoted(&rest[..end])
     });
     Ok(Section {
-        lang,
+        lang: lang.into(),
         label,
         blocks: Vec::new(),
     })

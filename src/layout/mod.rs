@@ -713,8 +713,7 @@ fn head_language(document: &Document, head: &str) -> String {
         .languages
         .iter()
         .find(|l| cjk && crate::fonts::script::is_east_asian_lang(l))
-        .cloned()
-        .unwrap_or_else(|| first_lang(document))
+        .map_or_else(|| first_lang(document), |l| l.to_string())
 }
 
 fn furniture_style(design: &Design, lang: String) -> TextStyle {
@@ -732,7 +731,7 @@ fn first_lang(document: &Document) -> String {
     document
         .sections
         .first()
-        .map_or_else(|| "und".to_string(), |s| s.lang.clone())
+        .map_or_else(|| "und".to_string(), |s| s.lang.to_string())
 }
 
 #[cfg(test)]

@@ -154,7 +154,7 @@ impl Typesetter {
                 .clone()
                 .or_else(|| crate::layout::running_title(document)),
             authors: document.meta.authors.clone(),
-            lang: edition.lang(document),
+            lang: edition.lang(document).to_string(),
             created: options.created,
         };
         let bytes = pages.finish(&self.book, &edition_typeset, &info)?;

@@ -401,7 +401,7 @@ pub fn write_docx(
         // not set in the CJK face), as the EPUB's title is.
         let title_lang = crate::clean::sections::LanguageDetector::default()
             .detect(title)
-            .unwrap_or_else(|| first_lang.clone());
+            .unwrap_or_else(|| first_lang.to_string());
         let runs = b.runs(title, Role::Heading, &title_lang);
         let p = runs
             .into_iter()

@@ -272,7 +272,7 @@ pub fn write_epub(
         }
         body.push_str("</section>\n");
         // The entry names the title in the navigation document's language.
-        let entry = if title_lang == lang {
+        let entry = if *title_lang == *lang {
             escape(title)
         } else {
             format!("<span{}>{}</span>", lang_attrs(&title_lang), escape(title))
@@ -445,7 +445,7 @@ pub fn write_epub(
         &raw,
         &Fixes {
             identifier: uuid::fmt::Urn::from_uuid(uuid).to_string(),
-            lang: lang.clone(),
+            lang: lang.to_string(),
             title: book_title,
             title_lang,
             publisher: document.meta.publisher.clone(),
@@ -470,7 +470,7 @@ fn book_title(document: &Document, lang: &str) -> (String, String) {
     if let Some(title) = &document.meta.title {
         let title_lang = crate::clean::sections::LanguageDetector::default()
             .detect(title)
-            .or_else(|| document.sections.first().map(|s| s.lang.clone()))
+            .or_else(|| document.sections.first().map(|s| s.lang.to_string()))
             .unwrap_or_else(|| lang.to_string());
         return (title.clone(), title_lang);
     }
