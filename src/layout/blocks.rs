@@ -256,6 +256,7 @@ impl Blocks<'_, '_> {
             outline,
             rules: Rules::default(),
             links: flat.links,
+            head: None,
         })
     }
 
@@ -463,6 +464,9 @@ impl Blocks<'_, '_> {
         let table_width: f32 = widths.iter().sum();
         let span = (place.indent, place.indent + table_width);
         let last = flats.len() - 1;
+        // The header rows as set, for the pages the body goes on to.
+        let mut header: Vec<Chunk> = Vec::new();
+        let mut shared: Option<std::rc::Rc<[Chunk]>> = None;
         for (r, (row, (_, head))) in flats.iter().zip(&rows).enumerate() {
             let mut merged: Vec<Line> = Vec::new();
             let mut x = 0.0;
@@ -513,6 +517,19 @@ impl Blocks<'_, '_> {
             chunk.keep_with_next = *head;
             chunk.rules = rules;
             chunk.links = row.iter().flat_map(|f| f.links.iter().cloned()).collect();
+            if *head {
+                header.push(Chunk {
+                    outline: Vec::new(),
+                    links: Vec::new(),
+                    ..chunk.clone()
+                });
+            } else if !header.is_empty() || shared.is_some() {
+                chunk.head = Some(
+                    shared
+                        .get_or_insert_with(|| std::mem::take(&mut header).into())
+                        .clone(),
+                );
+            }
             self.emit(chunk)?;
         }
         Ok(())
@@ -535,6 +552,7 @@ pub fn body_chunk(
         outline,
         rules: Rules::default(),
         links: Vec::new(),
+        head: None,
     }
 }
 

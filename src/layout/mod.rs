@@ -134,6 +134,7 @@ pub struct OutlineEntry {
 }
 
 /// A block set into lines, ready to be paginated.
+#[derive(Clone)]
 struct Chunk {
     lines: Vec<(f32, Line)>,
     leading: f32,
@@ -144,6 +145,9 @@ struct Chunk {
     rules: Rules,
     /// The targets of the links its glyphs name (see [`paragraph::Glyph::link`]).
     links: Vec<blocks::Target>,
+    /// A table row's header rows, set again at the head of each page the row
+    /// starts or goes on on.
+    head: Option<std::rc::Rc<[Chunk]>>,
 }
 
 /// Hairlines drawn with a chunk (a table's rows): above its first line and
@@ -278,6 +282,7 @@ fn title_block(
         outline: Vec::new(),
         rules: Rules::default(),
         links: Vec::new(),
+        head: None,
     }];
     if let Some(byline) = document.meta.byline() {
         let style = TextStyle {
@@ -300,6 +305,7 @@ fn title_block(
             outline: Vec::new(),
             rules: Rules::default(),
             links: Vec::new(),
+            head: None,
         });
     }
     chunks
@@ -445,6 +451,7 @@ impl<'d> Paginator<'d> {
             outline,
             rules,
             links,
+            head,
         } = chunk;
         if lines.is_empty() {
             // Nothing to set (an empty block): its bookmarks point here.
@@ -456,6 +463,9 @@ impl<'d> Paginator<'d> {
         let mut next_line = 0;
         let mut first_part = true;
         loop {
+            if let Some(head) = head.as_deref().filter(|_| self.used == 0.0) {
+                self.repeat_head(head);
+            }
             let before = if self.used == 0.0 || !first_part {
                 0.0
             } else {
@@ -528,6 +538,35 @@ impl<'d> Paginator<'d> {
                 return Ok(());
             }
             self.next_page(setter, sink)?;
+        }
+    }
+}
+
+impl Paginator<'_> {
+    /// Sets a table's header rows again at the head of a page, with their rules
+    /// (as text that repeats, not as content: they stand for no block here).
+    fn repeat_head(&mut self, head: &[Chunk]) {
+        let x0 = self.design.margin_side;
+        for row in head {
+            if let Some((from, to)) = row.rules.above {
+                let y = self.top - self.used + 1.0;
+                self.page.rules.push((x0 + from, y, x0 + to, y));
+            }
+            for (indent, line) in &row.lines {
+                let baseline = self.top - self.used - row.ascent;
+                self.page.lines.push(Placed {
+                    x: x0 + indent,
+                    baseline,
+                    line: line.clone(),
+                    block: None,
+                });
+                self.used += row.leading;
+            }
+            if let Some((from, to)) = row.rules.below {
+                let y = self.top - self.used + 1.0;
+                self.page.rules.push((x0 + from, y, x0 + to, y));
+            }
+            self.used += 1.0;
         }
     }
 }
@@ -737,6 +776,65 @@ fn first_lang(document: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_table_over_pages_repeats_its_header_rows_at_the_head_of_each() {
+        use crate::model::{Alignment, Cell, Row, Table};
+        let cell = |t: &str| Cell {
+            content: vec![crate::model::Inline::text(t)],
+        };
+        let table = Table {
+            columns: vec![Alignment::Left, Alignment::Right],
+            head: vec![Row {
+                cells: vec![cell("Parish"), cell("Deeds")],
+            }],
+            body: (1..=150)
+                .map(|k| Row {
+                    cells: vec![cell(&format!("Parish {k}")), cell(&k.to_string())],
+                })
+                .collect(),
+        };
+        let document = Document {
+            notes: Vec::new(),
+            meta: Meta::default(),
+            sections: vec![Section {
+                lang: "en".into(),
+                label: None,
+                blocks: vec![Block::new(BlockKind::Table(table), "en")],
+            }],
+        };
+        let mut book = FontBook::new(&FontOptions::default()).unwrap();
+        let layout = typeset(
+            &document,
+            &Design::new(Paper::A4),
+            &mut book,
+            &mut Shaper::default(),
+        )
+        .unwrap();
+        assert!(layout.pages.len() >= 3, "{} pages", layout.pages.len());
+        let text = |line: &Line| {
+            line.glyphs
+                .iter()
+                .map(|g| g.text.to_string())
+                .collect::<String>()
+        };
+        for (k, page) in layout.pages.iter().enumerate() {
+            let first = page.lines.iter().find(|l| !text(&l.line).trim().is_empty());
+            let first = first.map(|l| text(&l.line)).unwrap_or_default();
+            assert!(
+                first.starts_with("ParishDeeds") || first.starts_with("Parish Deeds"),
+                "page {}: {first:?}",
+                k + 1
+            );
+        }
+        // The header stands for no block where it repeats; every body row is set once.
+        let rows: usize = layout
+            .pages
+            .iter()
+            .map(|p| p.lines.iter().filter(|l| l.block.is_some()).count())
+            .sum();
+        assert_eq!(rows, 151);
+    }
 
     /// A typeset edition, every page held.
     struct Layout {
