@@ -90,10 +90,9 @@ impl<'r> Source<'r> {
         match &mut block.kind {
             BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
                 if let [Inline::Text { text }] = content.as_slice() {
-                    let styled = self.styled(&block.provenance);
-                    if styled.iter().any(|s| s.style.is_some()) {
-                        let runs = self.runs(text, &styled, heading);
-                        if let Some(inlines) = runs {
+                    if self.has_styles(&block.provenance) {
+                        let styled = self.styled(&block.provenance);
+                        if let Some(inlines) = self.runs(text, &styled, heading) {
                             *content = inlines;
                         }
                     }
@@ -111,6 +110,17 @@ impl<'r> Source<'r> {
             }
             BlockKind::CodeBlock { .. } | BlockKind::Table(_) | BlockKind::ThematicBreak => {}
         }
+    }
+
+    /// Whether any source line a block came from is styled (most are not).
+    fn has_styles(&self, provenance: &Provenance) -> bool {
+        provenance.spans.iter().any(|span| {
+            (span.first_line..=span.last_line).any(|number| {
+                self.lines
+                    .get(number.wrapping_sub(1))
+                    .is_some_and(|(_, line)| !line.styles.is_empty())
+            })
+        })
     }
 
     /// The non-white-space characters of the source lines a block came from.

@@ -1,6 +1,6 @@
 //! Page layout: glyphs into lines, and lines into the order a reader takes them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use super::bidi;
 use super::columns::{self, Place};
@@ -260,8 +260,9 @@ fn extent(glyphs: &[Placed]) -> columns::Chunk {
 
 /// One line from a run of glyphs on one baseline, or `None` if it is only whitespace.
 fn make_line(segment: &[Placed], angle: i32, frame: Frame) -> Option<PdfLine> {
-    let (text, styles) = join_line(segment)?;
-    let geometry = line_geometry(segment, angle, frame.left, frame.top);
+    let size = dominant_size(segment);
+    let (text, styles) = join_line(segment, size)?;
+    let geometry = line_geometry(segment, angle, size, (frame.left, frame.top));
     Some(PdfLine {
         text,
         geometry: Some(geometry),
@@ -321,14 +322,16 @@ fn runs_between_gaps(
 /// The text of one line and how its runs are set, or `None` if it is only whitespace.
 /// Right-to-left text is turned into the order it is read, each glyph's text kept whole
 /// (a ligature's text is already in reading order).
-fn join_line(cluster: &[Placed]) -> Option<(String, Vec<StyledRun>)> {
+fn join_line(cluster: &[Placed], size: f64) -> Option<(String, Vec<StyledRun>)> {
     let mut text = String::new();
     // Where each glyph's text (or an inserted space) starts in `text`, and its style
-    // (none for a space, which takes that of the glyphs around it).
+    // (none for a space, which takes that of the glyphs around it; the list stays
+    // empty while every glyph is plain, as on most lines).
     let mut starts = Vec::with_capacity(cluster.len());
-    let mut styles: Vec<Option<Style>> = Vec::with_capacity(cluster.len());
+    let mut styles: Vec<Option<Style>> = Vec::new();
+    let mut styled = false;
     let word_gap = line_word_gap_em(cluster).unwrap_or(WORD_GAP_EM);
-    let baseline = Baseline::of(cluster);
+    let baseline = Baseline::of(cluster, size);
     let mut previous: Option<&Placed> = None;
     for p in cluster {
         if let Some(prev) = previous {
@@ -344,17 +347,26 @@ fn join_line(cluster: &[Placed]) -> Option<(String, Vec<StyledRun>)> {
                 || next.is_some_and(char::is_whitespace);
             if !drawn_space && gap > space_gap_em(&text, next, word_gap) * em {
                 starts.push(text.len());
-                styles.push(None);
+                if styled {
+                    styles.push(None);
+                }
                 text.push(' ');
             }
         }
         starts.push(text.len());
         // A drawn space, like an inserted one, is set as the text around it.
         let blank = p.glyph.text.trim().is_empty();
-        styles.push((!blank).then(|| Style {
-            raise: baseline.raise(p),
-            ..p.glyph.style.clone()
-        }));
+        let raise = baseline.raise(p);
+        if !styled && !blank && (raise != Raise::Baseline || !p.glyph.style.is_plain()) {
+            styled = true;
+            styles.resize(starts.len() - 1, None);
+        }
+        if styled {
+            styles.push((!blank).then(|| Style {
+                raise,
+                ..p.glyph.style.clone()
+            }));
+        }
         text.push_str(&p.glyph.text);
         previous = Some(p);
     }
@@ -364,10 +376,15 @@ fn join_line(cluster: &[Placed]) -> Option<(String, Vec<StyledRun>)> {
     (!trimmed.is_empty()).then(|| (trimmed.to_owned(), runs.finish(leading, trimmed.len())))
 }
 
-/// The line's text in reading order, with the runs of its units' styles.
+/// The line's text in reading order, with the runs of its units' styles (none
+/// when `styles` is empty).
 fn styled_runs(text: String, starts: &[usize], styles: &[Option<Style>]) -> (String, RunBuilder) {
     let mut runs = RunBuilder::default();
+    let style = |i: usize| styles.get(i).and_then(Option::as_ref);
     let Some(order) = bidi::reading_order(&text, starts) else {
+        if styles.is_empty() {
+            return (text, runs);
+        }
         let ends = starts.iter().skip(1).copied().chain([text.len()]);
         for ((&start, end), style) in starts.iter().zip(ends).zip(styles) {
             if let Some(style) = style {
@@ -381,7 +398,7 @@ fn styled_runs(text: String, starts: &[usize], styles: &[Option<Style>]) -> (Str
     for i in order {
         let start = logical.len();
         logical.push_str(units[i]);
-        if let Some(style) = &styles[i] {
+        if let Some(style) = style(i) {
             runs.push(start..logical.len(), style);
         }
     }
@@ -395,16 +412,12 @@ struct Baseline {
 }
 
 impl Baseline {
-    /// The baseline of the glyphs of the line's dominant size.
-    fn of(cluster: &[Placed]) -> Baseline {
-        let size = dominant_size(cluster);
-        let mut ups: Vec<f64> = cluster
+    /// The baseline of the first glyph of the line's dominant size `size`.
+    fn of(cluster: &[Placed], size: f64) -> Baseline {
+        let up = cluster
             .iter()
-            .filter(|p| (p.glyph.size - size).abs() < 0.06)
-            .map(|p| p.up)
-            .collect();
-        ups.sort_unstable_by(f64::total_cmp);
-        let up = ups.get(ups.len() / 2).copied().unwrap_or(0.0);
+            .find(|p| (p.glyph.size - size).abs() < 0.06)
+            .map_or(0.0, |p| p.up);
         Baseline { up, size }
     }
 
@@ -500,11 +513,15 @@ fn line_word_gap_em(cluster: &[Placed]) -> Option<f64> {
 /// The size most of a line's visible characters use, so that a lone large initial
 /// or a small footnote marker does not decide it.
 fn dominant_size(cluster: &[Placed]) -> f64 {
-    let mut counts: HashMap<i64, usize> = HashMap::new();
+    // A line has few sizes: a short list beats a map.
+    let mut counts: Vec<(i64, usize)> = Vec::with_capacity(4);
     for p in cluster.iter().filter(|p| !p.glyph.text.trim().is_empty()) {
-        *counts
-            .entry((p.glyph.size * 10.0).round() as i64)
-            .or_default() += p.glyph.text.chars().count();
+        let tenths = (p.glyph.size * 10.0).round() as i64;
+        let n = p.glyph.text.chars().count();
+        match counts.iter_mut().find(|(t, _)| *t == tenths) {
+            Some((_, count)) => *count += n,
+            None => counts.push((tenths, n)),
+        }
     }
     counts
         .into_iter()
@@ -512,10 +529,10 @@ fn dominant_size(cluster: &[Placed]) -> f64 {
         .map_or(0.0, |(tenths, _)| tenths as f64 / 10.0)
 }
 
-/// Box of a line in top-down page coordinates.
-fn line_geometry(cluster: &[Placed], angle: i32, left_edge: f64, top_edge: f64) -> LineGeometry {
-    let size = dominant_size(cluster);
-
+/// Box of a line set in `size` in top-down page coordinates, the page's left and
+/// top edges at `edges`.
+fn line_geometry(cluster: &[Placed], angle: i32, size: f64, edges: (f64, f64)) -> LineGeometry {
+    let (left_edge, top_edge) = edges;
     let visible: Vec<&Placed> = cluster
         .iter()
         .filter(|p| !p.glyph.text.trim().is_empty())

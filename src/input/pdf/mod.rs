@@ -1349,7 +1349,8 @@ struct Glyph {
 struct GlyphCollector<'d> {
     doc: Option<&'d Document>,
     faces: face::Faces,
-    /// The face of the string being shown.
+    /// The font and face of the string being shown.
+    font: *const Dictionary,
     face: Face,
     /// The page's link annotations.
     links: Vec<links::Link>,
@@ -1388,6 +1389,22 @@ impl GlyphCollector<'_> {
             }
             None => Ok(()),
         }
+    }
+}
+
+impl GlyphCollector<'_> {
+    /// The link over a glyph: the one that holds the middle of its box, a third
+    /// of an em up from its baseline.
+    fn link_at(&self, trm: &Transform, advance: f64, size: f64, angle: i32) -> Option<Arc<str>> {
+        if self.links.is_empty() {
+            return None;
+        }
+        let (sin, cos) = f64::from(angle).to_radians().sin_cos();
+        let middle = (
+            trm.m31 + advance / 2.0 * cos - size / 3.0 * sin,
+            trm.m32 + advance / 2.0 * sin + size / 3.0 * cos,
+        );
+        links::at(&self.links, middle)
     }
 }
 
@@ -1445,15 +1462,9 @@ impl OutputDev for GlyphCollector<'_> {
             return Ok(());
         }
         let angle = trm.m12.atan2(trm.m11).to_degrees().round() as i32;
-        let (sin, cos) = f64::from(angle).to_radians().sin_cos();
-        // The middle of the glyph's box, a third of an em up from the baseline.
-        let middle = (
-            trm.m31 + advance / 2.0 * cos - size / 3.0 * sin,
-            trm.m32 + advance / 2.0 * sin + size / 3.0 * cos,
-        );
         let style = Style {
             face: self.face,
-            link: links::at(&self.links, middle),
+            link: self.link_at(trm, advance, size, angle),
             ..Style::default()
         };
         self.glyphs.push(Glyph {
@@ -1470,6 +1481,11 @@ impl OutputDev for GlyphCollector<'_> {
     }
 
     fn font(&mut self, font: &Dictionary) -> Result<(), OutputError> {
+        // Most strings are shown in the font of the string before.
+        if std::ptr::eq(font, self.font) {
+            return Ok(());
+        }
+        self.font = font;
         if let Some(doc) = self.doc {
             self.face = self.faces.of(doc, font);
         }
