@@ -794,15 +794,7 @@ mod tests {
                 })
                 .collect(),
         };
-        let document = Document {
-            notes: Vec::new(),
-            meta: Meta::default(),
-            sections: vec![Section {
-                lang: "en".into(),
-                label: None,
-                blocks: vec![Block::new(BlockKind::Table(table), "en")],
-            }],
-        };
+        let document = english(vec![Block::new(BlockKind::Table(table), "en")]);
         let mut book = FontBook::new(&FontOptions::default()).unwrap();
         let layout = typeset(
             &document,
@@ -834,6 +826,19 @@ mod tests {
             .map(|p| p.lines.iter().filter(|l| l.block.is_some()).count())
             .sum();
         assert_eq!(rows, 151);
+    }
+
+    /// A document of one English section.
+    fn english(blocks: Vec<Block>) -> Document {
+        Document {
+            notes: Vec::new(),
+            meta: Meta::default(),
+            sections: vec![Section {
+                lang: "en".into(),
+                label: None,
+                blocks,
+            }],
+        }
     }
 
     /// A typeset edition, every page held.
@@ -886,15 +891,7 @@ mod tests {
             }
             blocks.push(block(BlockKind::paragraph(sentence.repeat(1 + k * 7 % 9))));
         }
-        let document = Document {
-            notes: Vec::new(),
-            meta: Meta::default(),
-            sections: vec![Section {
-                lang: "en".into(),
-                label: None,
-                blocks: blocks.clone(),
-            }],
-        };
+        let document = english(blocks.clone());
         let mut book = FontBook::new(&FontOptions::default()).unwrap();
         let mut shaper = Shaper::default();
         for paper in [Paper::A4, Paper::Letter] {

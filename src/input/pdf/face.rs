@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Document};
+
+use super::resolve;
 
 use crate::input::style::Face;
 
@@ -68,13 +70,6 @@ fn face_of(doc: &Document, font: &Dictionary) -> Face {
     }
 }
 
-fn resolve<'d>(doc: &'d Document, object: &'d Object) -> &'d Object {
-    match object {
-        Object::Reference(id) => doc.get_object(*id).unwrap_or(object),
-        _ => object,
-    }
-}
-
 /// The font's name without its subset prefix (`ABCDEF+`).
 fn base_name(font: &Dictionary) -> String {
     let name = font
@@ -120,7 +115,7 @@ fn face_by_name(name: &str) -> Face {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lopdf::dictionary;
+    use lopdf::{dictionary, Object};
 
     fn face(name: &str) -> (bool, bool, bool) {
         let f = face_by_name(name);

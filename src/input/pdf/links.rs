@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, ObjectId};
+
+use super::resolve;
 
 /// At most this many links are read from one page (a hostile file may list millions).
 const MAX_LINKS_PER_PAGE: usize = 10_000;
@@ -79,17 +81,10 @@ fn link(doc: &Document, annot: &Dictionary) -> Option<Link> {
     })
 }
 
-fn resolve<'d>(doc: &'d Document, object: &'d Object) -> &'d Object {
-    match object {
-        Object::Reference(id) => doc.get_object(*id).unwrap_or(object),
-        _ => object,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use lopdf::{dictionary, StringFormat};
+    use lopdf::{dictionary, Object, StringFormat};
 
     #[test]
     fn uri_links_are_read_with_their_rectangles_and_others_are_not() {

@@ -1069,6 +1069,11 @@ fn page_resources(doc: &Document, page: ObjectId) -> Option<&Dictionary> {
     None
 }
 
+/// The object itself, or the one it refers to (one reference followed).
+fn resolve<'d>(doc: &'d Document, object: &'d Object) -> &'d Object {
+    doc.dereference(object).map_or(object, |(_, found)| found)
+}
+
 /// A dictionary-valued entry, following one reference.
 fn dict_entry<'d>(doc: &'d Document, dict: &'d Dictionary, key: &[u8]) -> Option<&'d Dictionary> {
     let object = dict.get(key).ok()?;
