@@ -67,9 +67,32 @@ fn the_edits_say_which_lines_went_into_notes() {
         Prepared::read("rich.latex.pdf", &bytes, &ReadOptions::default()).expect("readable");
     let moved: Vec<String> = prepared
         .report
+        .as_ref()
         .expect("a PDF is cleaned")
         .of_kind(offprint::clean::EditKind::Footnote)
         .map(|edit| edit.after.clone())
         .collect();
     assert_eq!(moved, ["note 1", "note 2", "note 3"]);
+    let styled: Vec<(String, String)> = prepared
+        .report
+        .as_ref()
+        .expect("a PDF is cleaned")
+        .of_kind(offprint::clean::EditKind::InlineStyle)
+        .map(|edit| (edit.before.clone(), edit.after.clone()))
+        .collect();
+    for (before, after) in [
+        ("as it was made", "*as it was made*"),
+        ("every", "**every**"),
+        ("REG-1874-02", "`REG-1874-02`"),
+        ("1", "[^1]"),
+        (
+            "the county archive",
+            "[the county archive](https://archive.example.org/register/1874)",
+        ),
+    ] {
+        assert!(
+            styled.contains(&(before.to_owned(), after.to_owned())),
+            "no edit {before:?} → {after:?} in {styled:?}"
+        );
+    }
 }

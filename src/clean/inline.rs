@@ -10,10 +10,12 @@
 //!
 //! A face that sets most of the document's text is its body face, not
 //! emphasis (a document set in italic has no italics); a face that sets a
-//! whole heading is the heading's own.
+//! whole heading is the heading's own. Each run marked up is an edit of kind
+//! `inline-style` in the report: its text, and the Markdown it became.
 
 use std::collections::HashMap;
 
+use super::{EditKind, Report};
 use crate::input::style::{Face, Raise, Style};
 use crate::input::{RawDoc, RawLine};
 use crate::model::{Block, BlockKind, Inline, Note, Provenance, Section};
@@ -31,7 +33,13 @@ pub type NoteMarkers = HashMap<(usize, String), String>;
 /// Gives every block of `sections` and of the notes the inline content its
 /// source's styles say. Does nothing for a source without styles (text and
 /// Markdown input).
-pub fn restyle(sections: &mut [Section], notes: &mut [Note], raw: &RawDoc, markers: &NoteMarkers) {
+pub fn restyle(
+    sections: &mut [Section],
+    notes: &mut [Note],
+    raw: &RawDoc,
+    markers: &NoteMarkers,
+    report: &mut Report,
+) {
     let lines: Vec<(usize, &RawLine)> = raw.lines().collect();
     if lines.iter().all(|(_, line)| line.styles.is_empty()) {
         return;
@@ -47,7 +55,7 @@ pub fn restyle(sections: &mut [Section], notes: &mut [Note], raw: &RawDoc, marke
         .flat_map(|s| &mut s.blocks)
         .chain(note_blocks)
     {
-        source.restyle_block(block);
+        source.restyle_block(block, report);
     }
 }
 
@@ -77,22 +85,23 @@ struct Source<'r> {
     notes: &'r NoteMarkers,
 }
 
-/// A source character with its style and page.
+/// A source character with its style, page and line.
 struct Styled<'r> {
     c: char,
     style: Option<&'r Style>,
     page: usize,
+    line: usize,
 }
 
 impl<'r> Source<'r> {
-    fn restyle_block(&self, block: &mut Block) {
+    fn restyle_block(&self, block: &mut Block, report: &mut Report) {
         let heading = matches!(block.kind, BlockKind::Heading { .. });
         match &mut block.kind {
             BlockKind::Heading { content, .. } | BlockKind::Paragraph { content } => {
                 if let [Inline::Text { text }] = content.as_slice() {
                     if self.has_styles(&block.provenance) {
                         let styled = self.styled(&block.provenance);
-                        if let Some(inlines) = self.runs(text, &styled, heading) {
+                        if let Some(inlines) = self.runs(text, &styled, heading, report) {
                             *content = inlines;
                         }
                     }
@@ -100,12 +109,12 @@ impl<'r> Source<'r> {
             }
             BlockKind::List { items, .. } => {
                 for block in items.iter_mut().flat_map(|item| &mut item.blocks) {
-                    self.restyle_block(block);
+                    self.restyle_block(block, report);
                 }
             }
             BlockKind::Quote { blocks } => {
                 for block in blocks {
-                    self.restyle_block(block);
+                    self.restyle_block(block, report);
                 }
             }
             BlockKind::CodeBlock { .. } | BlockKind::Table(_) | BlockKind::ThematicBreak => {}
@@ -140,7 +149,12 @@ impl<'r> Source<'r> {
                         .map(|r| &r.style);
                     for c in expand_ligature(c) {
                         if !c.is_whitespace() {
-                            out.push(Styled { c, style, page });
+                            out.push(Styled {
+                                c,
+                                style,
+                                page,
+                                line: line.number,
+                            });
                         }
                     }
                 }
@@ -149,10 +163,20 @@ impl<'r> Source<'r> {
         out
     }
 
-    /// The block's text as inline content, or `None` when none of it is styled.
-    fn runs(&self, text: &str, source: &[Styled<'r>], heading: bool) -> Option<Vec<Inline>> {
+    /// The block's text as inline content, or `None` when none of it is styled;
+    /// each marked-up run is reported.
+    fn runs(
+        &self,
+        text: &str,
+        source: &[Styled<'r>],
+        heading: bool,
+        report: &mut Report,
+    ) -> Option<Vec<Inline>> {
         let chars: Vec<char> = text.chars().collect();
-        let mut marks: Vec<Option<Mark>> = align(&chars, source)
+        let found = align(&chars, source);
+        let origins: Vec<Option<(usize, usize)>> =
+            found.iter().map(|s| s.map(|s| (s.page, s.line))).collect();
+        let mut marks: Vec<Option<Mark>> = found
             .into_iter()
             .map(|found| found.map(|s| self.mark(s)))
             .collect();
@@ -163,8 +187,30 @@ impl<'r> Source<'r> {
         if marks.iter().all(|m| m.as_ref().is_none_or(Mark::is_plain)) {
             return None;
         }
-        let runs = runs_of(&chars, &marks);
+        let runs = runs_of(&chars, &marks, &origins);
+        self.report_runs(&runs, report);
         Some(nest(&runs, 0, self.notes))
+    }
+
+    /// One `inline-style` edit for each stretch of marked-up runs.
+    fn report_runs(&self, runs: &[Run], report: &mut Report) {
+        let mut start = 0;
+        while start < runs.len() {
+            if runs[start].mark.is_plain() {
+                start += 1;
+                continue;
+            }
+            let end = (start..runs.len())
+                .find(|&k| runs[k].mark.is_plain())
+                .unwrap_or(runs.len());
+            let group = &runs[start..end];
+            let before: String = group.iter().map(|r| r.text.as_str()).collect();
+            let mut after = String::new();
+            crate::export::md::push_inlines(&mut after, &nest(group, 0, self.notes));
+            let (page, line) = group.iter().find_map(|r| r.origin).unwrap_or_default();
+            report.push(EditKind::InlineStyle, page, line, before, after);
+            start = end;
+        }
     }
 
     /// What a source character's style means in this document.
@@ -322,14 +368,28 @@ fn unmark_whole(chars: &[char], marks: &mut [Option<Mark>]) {
     }
 }
 
+/// A run of a block's text in one mark, and the source page and line it starts on.
+struct Run {
+    text: String,
+    mark: Mark,
+    origin: Option<(usize, usize)>,
+}
+
 /// The block's text cut into runs of one mark.
-fn runs_of(chars: &[char], marks: &[Option<Mark>]) -> Vec<(String, Mark)> {
-    let mut runs: Vec<(String, Mark)> = Vec::new();
-    for (&c, mark) in chars.iter().zip(marks) {
+fn runs_of(chars: &[char], marks: &[Option<Mark>], origins: &[Option<(usize, usize)>]) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    for ((&c, mark), origin) in chars.iter().zip(marks).zip(origins) {
         let mark = mark.clone().unwrap_or_default();
         match runs.last_mut() {
-            Some((text, last)) if *last == mark => text.push(c),
-            _ => runs.push((c.to_string(), mark)),
+            Some(run) if run.mark == mark => {
+                run.text.push(c);
+                run.origin = run.origin.or(*origin);
+            }
+            _ => runs.push(Run {
+                text: c.to_string(),
+                mark,
+                origin: *origin,
+            }),
         }
     }
     runs
@@ -341,12 +401,9 @@ const LEVELS: usize = 5;
 
 /// Runs as nested inlines: consecutive runs that share the mark of a level are
 /// wrapped in that level's inline once.
-fn nest(runs: &[(String, Mark)], level: usize, notes: &NoteMarkers) -> Vec<Inline> {
+fn nest(runs: &[Run], level: usize, notes: &NoteMarkers) -> Vec<Inline> {
     if level == LEVELS {
-        return runs
-            .iter()
-            .map(|(text, _)| Inline::text(text.as_str()))
-            .collect();
+        return merge_text(runs.iter().map(|r| Inline::text(r.text.as_str())).collect());
     }
     let key = |mark: &Mark| -> Option<String> {
         match level {
@@ -364,9 +421,9 @@ fn nest(runs: &[(String, Mark)], level: usize, notes: &NoteMarkers) -> Vec<Inlin
     let mut out = Vec::new();
     let mut start = 0;
     while start < runs.len() {
-        let k = key(&runs[start].1);
+        let k = key(&runs[start].mark);
         let end = (start..runs.len())
-            .find(|&e| key(&runs[e].1) != k)
+            .find(|&e| key(&runs[e].mark) != k)
             .unwrap_or(runs.len());
         let group = &runs[start..end];
         out.extend(wrap(level, k, group, notes));
@@ -377,20 +434,18 @@ fn nest(runs: &[(String, Mark)], level: usize, notes: &NoteMarkers) -> Vec<Inlin
 
 /// The inlines of a group of runs that share the mark `key` of `level`; a
 /// superscript that is the marker of a note on its page refers to the note.
-fn wrap(
-    level: usize,
-    key: Option<String>,
-    group: &[(String, Mark)],
-    notes: &NoteMarkers,
-) -> Vec<Inline> {
+fn wrap(level: usize, key: Option<String>, group: &[Run], notes: &NoteMarkers) -> Vec<Inline> {
     let inner = || nest(group, level + 1, notes);
     let Some(key) = key else {
         return inner();
     };
-    let text = || group.iter().map(|(t, _)| t.as_str()).collect::<String>();
+    let text = || group.iter().map(|r| r.text.as_str()).collect::<String>();
     if level == 3 && key == "sup" {
         let marker = text().trim().to_owned();
-        let note = group[0].1.page.and_then(|page| notes.get(&(page, marker)));
+        let note = group[0]
+            .mark
+            .page
+            .and_then(|page| notes.get(&(page, marker)));
         if let Some(id) = note {
             return vec![Inline::NoteRef { id: id.clone() }];
         }

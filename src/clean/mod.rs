@@ -16,7 +16,7 @@
 //! | lists | [`lists`] | — (items keep their marker) |
 //! | unwrap | [`unwrap`] | `line-join` |
 //! | dehyphenation | [`hyphen`] | `dehyphenated`, `hyphen-kept`, `hyphen-undecided` |
-//! | inline styles | [`inline`] | — (the source's faces, links and raised markers as inline content) |
+//! | inline styles | [`inline`] | `inline-style` |
 //!
 //! Nothing is dropped silently: the non-white-space characters of the
 //! document are those of the input minus the removals in the report, in
@@ -153,7 +153,13 @@ pub fn clean(raw: &RawDoc) -> Cleaned {
     let items = assemble(&flow, &lexicon, &mut report);
     let mut sections = sections::group_sections(items, &LanguageDetector::default());
     let mut notes = footnotes.notes;
-    inline::restyle(&mut sections, &mut notes, raw, &footnotes.markers);
+    inline::restyle(
+        &mut sections,
+        &mut notes,
+        raw,
+        &footnotes.markers,
+        &mut report,
+    );
     notes::keep_unreferenced(&mut sections, &mut notes);
 
     let mut languages: Vec<crate::model::Lang> = Vec::new();

@@ -35,6 +35,10 @@ pub enum EditKind {
     /// A line of a footnote at the foot of its page moved out of the text into the
     /// document's notes; its marker in the text refers to it (notes).
     Footnote,
+    /// A run the source set in italic, bold or a monospaced face, raised or
+    /// lowered, or under a link, marked up as such; `after` is its Markdown
+    /// (inline styles).
+    InlineStyle,
     /// Two lines of one paragraph or list item joined (unwrap).
     LineJoin,
     /// A heading wrapped over several lines joined (headings).
