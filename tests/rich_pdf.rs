@@ -96,3 +96,27 @@ fn the_edits_say_which_lines_went_into_notes() {
         );
     }
 }
+
+#[test]
+fn a_table_is_read_row_by_row_into_a_table_block_by_each_producer() {
+    for render in ["table.lo.pdf", "table.latex.pdf", "table.chromium.pdf"] {
+        let document = clean(render);
+        let markdown = offprint::export::md::to_markdown(&document);
+        assert_eq!(markdown, expected("table.expected.md"), "{render}");
+        let tables: Vec<&offprint::model::Table> = document
+            .blocks()
+            .filter_map(|b| match &b.kind {
+                offprint::model::BlockKind::Table(t) => Some(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 1, "{render}");
+        assert_eq!(
+            (tables[0].head.len(), tables[0].body.len()),
+            (1, 4),
+            "{render}"
+        );
+        use offprint::model::Alignment::{Left, Right};
+        assert_eq!(tables[0].columns, [Left, Right, Left, Right], "{render}");
+    }
+}

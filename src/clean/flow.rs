@@ -39,6 +39,8 @@ pub struct FlowLine<'a> {
     pub size: Option<f32>,
     /// Distance from the top of the page in points, when known.
     pub top: Option<f32>,
+    /// The table cell the line is, when the page set it in a table.
+    pub cell: Option<crate::input::TableCell>,
 }
 
 #[derive(Debug)]
@@ -116,13 +118,18 @@ impl<'a> Flow<'a> {
                 columns: line.geometry.map_or(1, |g| g.columns),
                 size: line.geometry.map(|g| g.font_size),
                 top: line.geometry.map(|g| g.top),
+                cell: line.geometry.and_then(|g| g.cell),
             });
             gap = 0;
             page_break = false;
             previous = Some(line);
         }
         let mut widths: std::collections::BTreeMap<(bool, u8), Vec<f32>> = Default::default();
-        for line in flow.iter().filter(|l| l.label.is_none()) {
+        // Cells are as wide as their text, not as the measure.
+        for line in flow
+            .iter()
+            .filter(|l| l.label.is_none() && l.cell.is_none())
+        {
             widths
                 .entry((line.cjk, line.columns))
                 .or_default()
@@ -337,6 +344,7 @@ mod tests {
                 font_size: 10.0,
                 column_left: left,
                 columns: 2,
+                cell: None,
             }),
             ..Line::new(text, 1, number)
         }

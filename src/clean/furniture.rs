@@ -501,6 +501,7 @@ mod tests {
                     font_size: 10.0,
                     column_left: 72.0,
                     columns: 1,
+                    cell: None,
                 }),
                 ..Line::new(text, 1, k + 1)
             })

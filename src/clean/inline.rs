@@ -499,6 +499,7 @@ pub(crate) mod tests {
                 font_size: size,
                 column_left: 72.0,
                 columns: 1,
+                cell: None,
             }),
             styles: runs
                 .iter()

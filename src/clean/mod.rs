@@ -14,6 +14,7 @@
 //! | headings | [`headings`] | `heading-join` |
 //! | footnotes | [`notes`] | `footnote` |
 //! | lists | [`lists`] | — (items keep their marker) |
+//! | tables | [`tables`] | `table` |
 //! | unwrap | [`unwrap`] | `line-join` |
 //! | dehyphenation | [`hyphen`] | `dehyphenated`, `hyphen-kept`, `hyphen-undecided` |
 //! | inline styles | [`inline`] | `inline-style` |
@@ -35,6 +36,7 @@ pub mod notes;
 pub mod report;
 pub mod sections;
 pub mod spacing;
+pub mod tables;
 pub mod unwrap;
 
 use crate::input::RawDoc;
@@ -230,6 +232,13 @@ fn assemble(flow: &Flow, lexicon: &Lexicon, report: &mut Report) -> Vec<Item> {
             close(&mut open, &mut items);
             items.push(Item::Label(label.clone()));
             i += 1;
+            continue;
+        }
+        if line.cell.is_some() {
+            close(&mut open, &mut items);
+            let (table, next) = tables::take_table(flow, i, report);
+            items.push(Item::Block(table));
+            i = next;
             continue;
         }
         let after_heading = i > 0 && items.last().is_some_and(Item::is_heading) && open.is_none();

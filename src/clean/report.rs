@@ -39,6 +39,8 @@ pub enum EditKind {
     /// lowered, or under a link, marked up as such; `after` is its Markdown
     /// (inline styles).
     InlineStyle,
+    /// The cells a PDF page set as a table made one table block (tables).
+    Table,
     /// Two lines of one paragraph or list item joined (unwrap).
     LineJoin,
     /// A heading wrapped over several lines joined (headings).

@@ -8,7 +8,7 @@ pub mod pdf;
 pub mod style;
 pub mod text;
 
-pub use pdf::LineGeometry;
+pub use pdf::{LineGeometry, TableCell};
 
 use sha2::{Digest, Sha256};
 

@@ -60,13 +60,24 @@ const ALIGNED: f64 = 2.0;
 /// A row this far (in em) from the rows above and below stands alone.
 const ALONE_EM: f64 = 2.0;
 
-/// Where each chunk of each row is read (`places[row][chunk]`).
-pub(super) fn reading_places(rows: &[Row]) -> Vec<Vec<Place>> {
+/// Where each chunk of each row is read (`places[row][chunk]`). The rows of a
+/// table (`in_table`) are read in place, as rows that span the page, and leave
+/// no gutters.
+pub(super) fn reading_places(rows: &[Row], in_table: &[bool]) -> Vec<Vec<Place>> {
     let Some(block) = TextBlock::of(rows) else {
         return Vec::new();
     };
-    let gutters = find_gutters(rows, &block);
-    let spanning = spanning_rows(rows, &gutters, &block);
+    let text: Vec<Row> = rows
+        .iter()
+        .zip(in_table)
+        .filter(|(_, &table)| !table)
+        .map(|(row, _)| row.clone())
+        .collect();
+    let gutters = find_gutters(&text, &block);
+    let mut spanning = spanning_rows(rows, &gutters, &block);
+    for (spans, &table) in spanning.iter_mut().zip(in_table) {
+        *spans |= table;
+    }
     let mut places = Vec::with_capacity(rows.len());
     let mut section = 0;
     let mut previous_spanning: Option<bool> = None;
@@ -485,7 +496,7 @@ mod tests {
             })
             .collect();
         assert!(find_gutters(&rows, &TextBlock::of(&rows).unwrap()).is_empty());
-        assert!(reading_places(&rows)
+        assert!(reading_places(&rows, &vec![false; rows.len()])
             .iter()
             .flatten()
             .all(|p| p.columns == 1 && p.section == 0));
@@ -497,7 +508,7 @@ mod tests {
         let gutters = find_gutters(&rows, &TextBlock::of(&rows).unwrap());
         assert_eq!(gutters.len(), 1);
         assert!(gutters[0].left >= 289.0 && gutters[0].right <= 311.0);
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert!(columns_of(&places).iter().all(|c| c == &[0, 1]));
         assert!(places.iter().flatten().all(|p| p.columns == 2));
     }
@@ -506,7 +517,7 @@ mod tests {
     fn a_title_across_the_columns_is_a_section_before_them() {
         let mut rows = vec![row(60.0, &[(150.0, 450.0)])];
         rows.extend(two_columns(100.0, 20));
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert_eq!(places[0][0].section, 0);
         assert_eq!(places[0][0].columns, 1);
         assert!(places[1..].iter().flatten().all(|p| p.section == 1));
@@ -518,7 +529,7 @@ mod tests {
             .map(|k| row(60.0 + 12.0 * k as f64, &[(72.0, 528.0)]))
             .collect();
         rows.extend(two_columns(220.0, 24));
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert!(places[..12].iter().flatten().all(|p| p.columns == 1));
         assert!(places[12..].iter().flatten().all(|p| p.columns == 2));
         // The abstract's rows are sections of their own, before the columns' section.
@@ -530,7 +541,7 @@ mod tests {
     fn a_list_marker_hung_into_the_gutter_stays_in_its_column() {
         let mut rows = two_columns(100.0, 20);
         rows[5].chunks[1].left = 300.0;
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert!(places
             .iter()
             .flatten()
@@ -541,7 +552,7 @@ mod tests {
     fn a_folio_centred_in_the_gutter_spans_the_columns() {
         let mut rows = two_columns(100.0, 20);
         rows.push(row(400.0, &[(297.0, 303.0)]));
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert_eq!(places[20][0].columns, 1);
         assert!(places[20][0].section > places[0][0].section);
     }
@@ -563,7 +574,7 @@ mod tests {
         // "date … title" alone at the top, its parts over the two columns.
         let mut rows = vec![row(30.0, &[(72.0, 120.0), (400.0, 528.0)])];
         rows.extend(two_columns(100.0, 20));
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert_eq!(
             places[0].iter().map(|p| p.column).collect::<Vec<_>>(),
             [0, 0]
@@ -597,7 +608,7 @@ mod tests {
             size: 15.0,
             ..row(420.0, &[(42.0, 100.0)])
         });
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         assert_eq!(places[22][0].columns, 1);
         assert!(places[..10].iter().flatten().all(|p| p.columns == 3));
         assert_eq!(places[10][0].columns, 1);
@@ -636,7 +647,7 @@ mod tests {
         // Enough rows of three columns below for the gutters to show.
         rows.push(heading(270.0));
         rows.extend((0..6).map(|k| row(294.0 + 12.0 * k as f64, &cols)));
-        let places = reading_places(&rows);
+        let places = reading_places(&rows, &vec![false; rows.len()]);
         for i in [4, 7] {
             assert_eq!(places[i][0].columns, 1, "row {i}: {places:?}");
         }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::bidi;
 use super::columns::{self, Place};
+use super::tables;
 use super::{Glyph, LineGeometry, PdfLine};
 use crate::input::style::{Raise, RunBuilder, Style, StyledRun};
 
@@ -190,12 +191,29 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
             chunks: ranges.iter().map(|r| extent(&row[r.clone()])).collect(),
         })
         .collect();
-    let places = columns::reading_places(&layout_rows);
+    let table_cells = tables::cells(&layout_rows);
+    let in_table: Vec<bool> = table_cells.iter().map(Option::is_some).collect();
+    let places = columns::reading_places(&layout_rows, &in_table);
+    let mut lines: Vec<(Place, PdfLine)> = Vec::new();
 
     // Each column's glyphs are grouped into lines again on their own, so that lines of
     // two columns whose baselines nearly meet cannot be taken for one.
     let mut by_place: BTreeMap<Place, Vec<&Glyph>> = BTreeMap::new();
-    for ((row, ranges), row_places) in rows.iter().zip(&chunked).zip(&places) {
+    for (((row, ranges), row_places), cells) in
+        rows.iter().zip(&chunked).zip(&places).zip(&table_cells)
+    {
+        // A table's row is read in place, a line a cell.
+        if let (Some(cells), Some(&place)) = (cells, row_places.first()) {
+            for (range, &cell) in ranges.iter().zip(cells) {
+                if let Some(mut line) = make_line(&row[range.clone()], 0, frame) {
+                    if let Some(g) = line.geometry.as_mut() {
+                        g.cell = Some(cell);
+                    }
+                    lines.push((place, line));
+                }
+            }
+            continue;
+        }
         for (range, &place) in ranges.iter().zip(row_places) {
             by_place
                 .entry(place)
@@ -203,7 +221,6 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
                 .extend(row[range.clone()].iter().map(|p| p.glyph));
         }
     }
-    let mut lines: Vec<(Place, PdfLine)> = Vec::new();
     for (place, glyphs) in by_place {
         for row in baselines(glyphs, 0) {
             // In a narrow column a wide gap is a justified line's (a heading of a few
@@ -223,6 +240,9 @@ fn upright_lines(rows: &[Vec<Placed>], frame: Frame) -> Vec<PdfLine> {
             }
         }
     }
+    // Tables' rows in their places among the rest (a stable sort keeps each
+    // place's lines top to bottom).
+    lines.sort_by_key(|(place, _)| *place);
     // A line's measure starts where its column's text does.
     let mut column_left: BTreeMap<Place, f32> = BTreeMap::new();
     for (place, line) in &lines {
@@ -568,6 +588,7 @@ fn line_geometry(cluster: &[Placed], angle: i32, size: f64, edges: (f64, f64)) -
         font_size: size as f32,
         column_left: (left - left_edge) as f32,
         columns: 1,
+        cell: None,
     }
 }
 

@@ -43,6 +43,7 @@ mod layout;
 mod limits;
 mod links;
 mod measure;
+mod tables;
 
 #[cfg(test)]
 use layout::is_cjk;
@@ -75,6 +76,18 @@ pub struct LineGeometry {
     /// How many columns the part of the page the line is in has (1 for text that
     /// spans the page).
     pub columns: u8,
+    /// The table cell the line is, when it is one.
+    pub cell: Option<TableCell>,
+}
+
+/// Where a line stands in a table of its page: which table (counted on the
+/// page), row and column, and how its column is aligned.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TableCell {
+    pub table: u16,
+    pub row: u32,
+    pub column: u16,
+    pub align: crate::model::Alignment,
 }
 
 /// One page of text lines, ordered top to bottom.
