@@ -457,11 +457,11 @@ fn is_heading_across(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// A row of chunks at a baseline, size 10.
-    fn row(baseline: f64, chunks: &[(f64, f64)]) -> Row {
+    pub(in crate::input::pdf) fn row(baseline: f64, chunks: &[(f64, f64)]) -> Row {
         Row {
             baseline,
             size: 10.0,

@@ -163,18 +163,8 @@ fn alignment(cells: &[&Chunk]) -> Alignment {
 
 #[cfg(test)]
 mod tests {
+    use super::super::columns::tests::row;
     use super::*;
-
-    fn row(baseline: f64, chunks: &[(f64, f64)]) -> Row {
-        Row {
-            baseline,
-            size: 10.0,
-            chunks: chunks
-                .iter()
-                .map(|&(left, right)| Chunk { left, right })
-                .collect(),
-        }
-    }
 
     #[test]
     fn short_cells_in_bands_are_a_table_with_their_alignment() {
