@@ -444,23 +444,7 @@ impl Blocks<'_, '_> {
                     .collect()
             })
             .collect();
-        let mut natural = vec![PADDING; columns];
-        for row in &flats {
-            for (c, flat) in row.iter().enumerate() {
-                let lines = self
-                    .setter
-                    .set_marked(&flat.text, &flat.spans, &style, f32::MAX);
-                let width = lines.iter().map(|l| l.width).fold(0.0, f32::max);
-                natural[c] = natural[c].max(width + PADDING);
-            }
-        }
-        let room = self.measure - place.indent;
-        let total: f32 = natural.iter().sum();
-        let widths: Vec<f32> = if total <= room {
-            natural
-        } else {
-            natural.iter().map(|w| w / total * room).collect()
-        };
+        let widths = self.column_widths(&flats, columns, &style, place.indent, PADDING);
         let table_width: f32 = widths.iter().sum();
         let span = (place.indent, place.indent + table_width);
         let last = flats.len() - 1;
@@ -533,6 +517,35 @@ impl Blocks<'_, '_> {
             self.emit(chunk)?;
         }
         Ok(())
+    }
+
+    /// Each column as wide as its widest cell set on one line (with `padding`),
+    /// shared out in proportion when together they pass the measure.
+    fn column_widths(
+        &mut self,
+        flats: &[Vec<Flat>],
+        columns: usize,
+        style: &TextStyle,
+        indent: f32,
+        padding: f32,
+    ) -> Vec<f32> {
+        let mut natural = vec![padding; columns];
+        for row in flats {
+            for (c, flat) in row.iter().enumerate() {
+                let lines = self
+                    .setter
+                    .set_marked(&flat.text, &flat.spans, style, f32::MAX);
+                let width = lines.iter().map(|l| l.width).fold(0.0, f32::max);
+                natural[c] = natural[c].max(width + padding);
+            }
+        }
+        let room = self.measure - indent;
+        let total: f32 = natural.iter().sum();
+        if total <= room {
+            natural
+        } else {
+            natural.iter().map(|w| w / total * room).collect()
+        }
     }
 }
 
